@@ -1,0 +1,53 @@
+# uppdrag — `make demo` renders every council into output/, `make test` runs the whole suite.
+# Both set up .venv first; nothing needs to be installed by hand except LibreOffice for PDF
+# (.ci/run installs it with apt-get).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+MO     := generator/locale/sv/LC_MESSAGES/uppdrag.mo
+PO     := generator/locale/sv/LC_MESSAGES/uppdrag.po
+
+.PHONY: all demo test lint format catalogs extract template bench clean
+
+all: $(STAMP) $(MO)
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# Swedish messages: compiled from the .po catalog on every build.
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile -q -D uppdrag -d generator/locale -l sv
+
+catalogs: $(MO)
+
+# After changing messages in the code: extract them and merge into the Swedish catalog.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 \
+	    --no-wrap --sort-by-file -o generator/locale/uppdrag.pot generator
+	$(BIN)/pybabel update --no-wrap -D uppdrag -i generator/locale/uppdrag.pot \
+	    -d generator/locale -l sv
+
+demo: all
+	$(BIN)/uppdrag render data/councils/*.yaml
+
+test: all
+	$(BIN)/python -m pytest -q tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests benchmarks templates
+
+format: $(STAMP)
+	$(BIN)/ruff format generator tests benchmarks templates
+
+template: $(STAMP)
+	$(BIN)/python templates/build_template.py
+
+bench: all
+	$(BIN)/python benchmarks/bench_render.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

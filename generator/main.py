@@ -1,0 +1,179 @@
+"""The commands' work, as plain functions that the CLI and the tests call.
+
+Every command follows the same flow: load and validate all data first (nothing is spent on a
+file that has an error), render every document once before any number is allocated, then
+reserve the numbers in one register transaction, write each file atomically and mark it issued.
+A crash at any point leaves either nothing, or a pending number that the next command completes
+(the file is there) or voids with a reason (it is not): never a number lost without a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import dates
+from generator.clauses import load_mandate
+from generator.exceptions import DataError, RegisterError, UsageError
+from generator.i18n import _
+from generator.model import Mandate, Settings
+from generator.register import Register, Request
+from generator.render import Stamp, render_docx
+from generator.template import CompiledTemplate
+from generator.workspace import Library, Workspace
+from generator.writer import safe_name, write_new, write_replaceable
+
+REGISTER_ENV = "UPPDRAG_REGISTER"
+Notify = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    """The default for ``notify``: tests and library callers need no chatter."""
+
+
+@dataclass
+class Written:
+    """One file a command wrote, for the CLI to print."""
+
+    council: str
+    dnr: str | None
+    path: Path
+    supersedes: str | None = None
+
+
+@dataclass
+class Loaded:
+    settings: Settings
+    library: Library
+    mandates: list[Mandate]
+
+
+def register_path(workspace: Workspace, option: str | None) -> Path:
+    """``--register``, else ``$UPPDRAG_REGISTER``, else ``output/diarium.sqlite``."""
+    chosen = option or os.environ.get(REGISTER_ENV)
+    return Path(chosen) if chosen else workspace.output_dir / "diarium.sqlite"
+
+
+def load_councils(workspace: Workspace, names: list[str]) -> Loaded:
+    """Settings, library and every named council, with all problems of all files at once."""
+    settings = workspace.load_settings()
+    library = workspace.load_library()
+    paths = [workspace.council_path(n) for n in names] if names else workspace.council_files()
+    if not paths:
+        raise UsageError(_("no council files in {folder}").format(folder=workspace.councils_dir))
+    mandates: list[Mandate] = []
+    problems = []
+    for path in paths:
+        try:
+            mandates.append(load_mandate(path, library, settings))
+        except DataError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise DataError(problems)
+    ids = [m.council_id for m in mandates]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise UsageError(_("the same council is named twice: {ids}").format(ids=", ".join(duplicates)))
+    return Loaded(settings, library, mandates)
+
+
+def subject(settings: Settings, mandate: Mandate) -> str:
+    """The ärendemening the register and the diarium export show."""
+    return f"{settings.document_type} för {mandate.name}"
+
+
+def default_path(base: Path, dnr: str, council: str, suffix: str = "") -> Path:
+    """``output/2024/RS_2024-00784_onkologi.docx``: year folder, number first, sortable."""
+    year = dnr.split()[-1][:4] if " " in dnr else "0000"
+    return base / safe_name(year) / f"{safe_name(dnr)}_{safe_name(council)}{suffix}.docx"
+
+
+def recover(register: Register, notify: Notify) -> None:
+    """Finish what an interrupted command left pending, and say what was done."""
+    for dnr, action in register.recover():
+        if action == "completed":
+            notify(_("{dnr}: an interrupted issue was completed (its file was in place)").format(
+                dnr=dnr))
+        else:
+            notify(_("{dnr}: an interrupted issue was voided (its file was never written)").format(
+                dnr=dnr))
+
+
+def render(
+    workspace: Workspace,
+    names: list[str],
+    *,
+    date: dt.date | None = None,
+    dnr: str | None = None,
+    decided: dt.date | None = None,
+    output: Path | None = None,
+    output_dir: Path | None = None,
+    register: Path | None = None,
+    draft: bool = False,
+    notify: Notify = _quiet,
+) -> list[Written]:
+    """``uppdrag render``: a new, dated and numbered mandate for each named council."""
+    date = date or dates.today()
+    if decided is not None and decided < date:
+        raise UsageError(_("--decided {decided} is before the document date {date}").format(
+            decided=dates.iso(decided), date=dates.iso(date)))
+    loaded = load_councils(workspace, names)
+    if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
+        raise UsageError(_("-o and --dnr name one document; give one council file with them"))
+    template = CompiledTemplate.load(workspace.template_path)
+    base = output_dir or workspace.output_dir
+
+    if draft:
+        written = []
+        for mandate in loaded.mandates:
+            data = render_docx(template, mandate, loaded.settings, Stamp(date, None, decided))
+            path = output or base / "utkast" / f"{safe_name(mandate.council_id)}_utkast.docx"
+            write_replaceable(path, data)
+            written.append(Written(mandate.council_id, None, path))
+        return written
+
+    # Render everything once before a number is spent: a template error costs nothing.
+    for mandate in loaded.mandates:
+        render_docx(template, mandate, loaded.settings,
+                    Stamp(date, f"{loaded.settings.series} {date.year}-00000", decided))
+    if output is not None and output.exists():
+        raise RegisterError(_(
+            "{path} already exists and is never overwritten. Choose another file name, or leave "
+            "out -o to get the standard name.").format(path=output))
+    requests = [
+        Request(council=m.council_id, date=dates.iso(date),
+                decided=dates.iso(decided) if decided else None,
+                subject=subject(loaded.settings, m), dnr=dnr)
+        for m in loaded.mandates
+    ]
+
+    def path_for(request: Request, number: str) -> str:
+        return str(output if output is not None else default_path(base, number, request.council))
+
+    with Register(register_path(workspace, register and str(register))) as reg:
+        recover(reg, notify)
+        issues = reg.reserve(requests, loaded.settings.series, path_for)
+        return [
+            _issue_file(reg, template, loaded.settings, mandate,
+                        Stamp(date, issue.dnr, decided), Path(issue.path or ""))
+            for mandate, issue in zip(loaded.mandates, issues, strict=True)
+        ]
+
+
+def _issue_file(reg: Register, template: CompiledTemplate, settings: Settings, mandate: Mandate,
+                stamp: Stamp, path: Path) -> Written:
+    """Render, write and mark issued one reserved number; void it with a reason if that fails."""
+    assert stamp.dnr is not None
+    try:
+        data = render_docx(template, mandate, settings, stamp)
+        write_new(path, data)
+    except BaseException as err:
+        reason = _("the file could not be written: {error}").format(error=err)
+        reg.void(stamp.dnr, reason)
+        raise
+    reg.complete(stamp.dnr, str(path), hashlib.sha256(data).hexdigest())
+    return Written(mandate.council_id, stamp.dnr, path, stamp.supersedes)

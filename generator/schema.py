@@ -1,0 +1,327 @@
+"""Check data files against their schemas and explain every problem in a secretary's words.
+
+jsonschema finds the problems; this module turns each into a :class:`Problem` with the file, line,
+column and field, a translated message, and for a misspelt key the key that was probably meant.
+All problems of a file are reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from generator.exceptions import Problem
+from generator.i18n import N_, _
+from generator.loader import Loaded, position, walk_path
+
+CLAUSE_ID = r"^[a-z0-9][a-z0-9.\-_]*$"
+SECTION_ID = r"^[a-z0-9åäö][a-z0-9åäö\-_]*$"
+# Printable text: no control characters except line feed (a line break in the document).
+TEXT = {"type": "string", "pattern": r"^[^\x00-\x09\x0b-\x1f\x7f]*$", "maxLength": 20000}
+NAME = {"type": "string", "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$", "maxLength": 500}
+
+_DEFS: dict[str, Any] = {
+    "text": TEXT,
+    "name": NAME,
+    "clause_ref": {
+        "type": "object",
+        "properties": {"klausul": {"type": "string", "pattern": CLAUSE_ID}},
+        "required": ["klausul"],
+        "additionalProperties": False,
+    },
+    "part": {"x-expected": N_("text or 'klausul: id'"), "anyOf": [{"$ref": "#/$defs/text"}, {"$ref": "#/$defs/clause_ref"}]},
+    "parts": {
+        "x-expected": N_("text or a list of texts and clauses"),
+        "anyOf": [
+            {"$ref": "#/$defs/text"},
+            {"type": "array", "items": {"$ref": "#/$defs/part"}, "minItems": 1},
+        ]
+    },
+    "item": {
+        "x-expected": N_("text, 'klausul: id' or 'stycke: …'"),
+        "anyOf": [
+            {"$ref": "#/$defs/text"},
+            {
+                "type": "object",
+                "properties": {
+                    "klausul": {"type": "string", "pattern": CLAUSE_ID},
+                    "stycke": {"$ref": "#/$defs/parts"},
+                },
+                "minProperties": 1,
+                "maxProperties": 1,
+                "additionalProperties": False,
+            },
+        ]
+    },
+    "block": {
+        "x-expected": N_("text or a block (klausul, stycke, punkter, fält, rader)"),
+        "anyOf": [
+            {"$ref": "#/$defs/text"},
+            {
+                "type": "object",
+                "properties": {
+                    "klausul": {"type": "string", "pattern": CLAUSE_ID},
+                    "stycke": {"$ref": "#/$defs/parts"},
+                    "punkter": {"type": "array", "items": {"$ref": "#/$defs/item"}, "minItems": 1},
+                    "fält": {"$ref": "#/$defs/name"},
+                    "text": {"$ref": "#/$defs/parts"},
+                    "rader": {"type": "array", "items": {"$ref": "#/$defs/text"}, "minItems": 1},
+                },
+                "minProperties": 1,
+                "additionalProperties": False,
+            },
+        ]
+    },
+    "blocks": {"type": "array", "items": {"$ref": "#/$defs/block"}},
+    "section": {
+        "x-expected": N_("a list of blocks, or rubrik/innehåll/underavsnitt"),
+        "anyOf": [
+            {"$ref": "#/$defs/blocks"},
+            {
+                "type": "object",
+                "properties": {
+                    "rubrik": {"$ref": "#/$defs/name"},
+                    "innehåll": {"$ref": "#/$defs/blocks"},
+                    "underavsnitt": {
+                        "type": "object",
+                        "propertyNames": {"pattern": SECTION_ID},
+                        "additionalProperties": {"$ref": "#/$defs/section"},
+                    },
+                },
+                "additionalProperties": False,
+            },
+        ]
+    },
+    "clause": {"x-expected": N_("text or a list of blocks"), "anyOf": [{"$ref": "#/$defs/text"}, {"$ref": "#/$defs/blocks"}]},
+    "clauses": {
+        "type": "object",
+        "propertyNames": {"pattern": CLAUSE_ID},
+        "additionalProperties": {"$ref": "#/$defs/clause"},
+    },
+}
+
+COUNCIL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "$defs": _DEFS,
+    "properties": {
+        "namn": {"$ref": "#/$defs/name"},
+        "ansvarsområde": {"$ref": "#/$defs/name"},
+        "uppdragsgivare": {"$ref": "#/$defs/name"},
+        "uppdragstagare": {"$ref": "#/$defs/name"},
+        "inledning": {"$ref": "#/$defs/blocks"},
+        "avsnitt": {
+            "type": "object",
+            "propertyNames": {"pattern": SECTION_ID},
+            "additionalProperties": {"$ref": "#/$defs/section"},
+            "minProperties": 1,
+        },
+        "sändlista": {"type": "array", "items": {"$ref": "#/$defs/item"}},
+        "klausuler": {"$ref": "#/$defs/clauses"},
+    },
+    "required": ["namn", "ansvarsområde", "uppdragstagare", "avsnitt"],
+    "additionalProperties": False,
+}
+
+LIBRARY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "$defs": _DEFS,
+    "properties": {
+        "avsnitt": {
+            "type": "object",
+            "propertyNames": {"pattern": SECTION_ID},
+            "additionalProperties": {"$ref": "#/$defs/name"},
+        },
+        "klausuler": {"$ref": "#/$defs/clauses"},
+    },
+    "required": ["avsnitt", "klausuler"],
+    "additionalProperties": False,
+}
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "$defs": _DEFS,
+    "properties": {
+        "organisation": {"$ref": "#/$defs/name"},
+        "diarieserie": {"type": "string", "pattern": r"^[A-ZÅÄÖ]{1,6}$"},
+        "dokumenttitel": {"$ref": "#/$defs/text"},
+        "dokumenttyp": {"$ref": "#/$defs/name"},
+        "undertecknare": {
+            "type": "object",
+            "properties": {"namn": {"$ref": "#/$defs/name"}, "titel": {"$ref": "#/$defs/name"}},
+            "required": ["namn", "titel"],
+            "additionalProperties": False,
+        },
+        "datumformat": {"enum": ["iso", "lång"]},
+    },
+    "required": ["organisation", "diarieserie", "dokumenttitel", "undertecknare"],
+    "additionalProperties": False,
+}
+
+_TYPE_NAMES = {
+    "string": N_("text"),
+    "object": N_("a table of keys (key: value)"),
+    "array": N_("a list (lines starting with '- ')"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("yes/no"),
+    "null": N_("nothing"),
+}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return _("nothing")
+    if isinstance(value, bool):
+        return _("yes/no")
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, dict):
+        return _("a table of keys (key: value)")
+    if isinstance(value, list):
+        return _("a list (lines starting with '- ')")
+    return type(value).__name__
+
+
+def field_name(path: list[Any]) -> str:
+    """``['avsnitt', 'syfte', 0, 'klausul']`` → ``avsnitt.syfte[1].klausul`` (1-based items)."""
+    out = ""
+    for key in path:
+        if isinstance(key, int):
+            out += f"[{key + 1}]"
+        else:
+            out += ("." if out else "") + str(key)
+    return out
+
+
+def suggest(word: str, choices: list[str]) -> str | None:
+    """The closest known word, for 'did you mean …?'."""
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def unknown_key_message(key: str, choices: list[str]) -> str:
+    guess = suggest(key, choices)
+    if guess:
+        return _("unknown key '{key}' – did you mean '{guess}'?").format(key=key, guess=guess)
+    return _("unknown key '{key}'; allowed keys: {allowed}").format(
+        key=key, allowed=", ".join(sorted(choices)))
+
+
+def _leaf_errors(error: ValidationError) -> list[ValidationError]:
+    """For anyOf, pick the branch that got furthest, so the message is about the real mistake."""
+    if error.validator != "anyOf" or not error.context:
+        return [error]
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    instance = error.instance
+
+    def branch_matches_type(errors: list[ValidationError]) -> bool:
+        return not any(e.validator == "type" and not e.relative_path for e in errors)
+
+    candidates = [errs for errs in by_branch.values() if branch_matches_type(errs)]
+    if not candidates:
+        return [error]
+    best = max(candidates, key=lambda errs: max(len(e.absolute_path) for e in errs))
+    out: list[ValidationError] = []
+    for sub in best:
+        out.extend(_leaf_errors(sub))
+    del instance
+    return out
+
+
+def _message(error: ValidationError) -> str:
+    v = error.validator
+    if v == "type":
+        return _("expected {expected}, found {found}").format(
+            expected=_(_TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))),
+            found=_type_name(error.instance))
+    if v == "anyOf":
+        expected = error.schema.get("x-expected", "text")
+        return _("expected {expected}, found {found}").format(
+            expected=_(expected), found=_type_name(error.instance))
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return _("the field '{field}' is missing").format(field=missing)
+    if v == "pattern":
+        value = str(error.instance)
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            bad = next(c for c in value if ord(c) < 32 or ord(c) == 127)
+            return _("contains an invisible control character (U+{code:04X}); remove it").format(
+                code=ord(bad))
+        if not value.strip():
+            return _("must not be empty")
+        return _("'{value}' is not allowed here: use lowercase letters, digits, '.' and '-'").format(
+            value=value)
+    if v == "enum":
+        return _("expected one of {choices}, found '{value}'").format(
+            choices=", ".join(str(c) for c in error.validator_value), value=error.instance)
+    if v == "maxLength":
+        return _("the text is too long ({length} characters; at most {limit})").format(
+            length=len(error.instance), limit=error.validator_value)
+    if v in ("minItems", "minProperties"):
+        return _("must not be empty")
+    if v == "maxProperties":
+        return _("only one of {keys} may stand here").format(keys=", ".join(error.instance))
+    return error.message
+
+
+def validate(loaded: Loaded, schema: dict[str, Any]) -> list[Problem]:
+    """All schema problems of one loaded file, ordered by line."""
+    validator = Draft202012Validator(schema)
+    problems: list[Problem] = []
+    data = loaded.data
+    if not isinstance(data, dict):
+        line, col = (1, 1)
+        return [Problem(loaded.display, line, col, "", _(
+            "expected a table of keys (key: value) at the top of the file, found {found}").format(
+                found=_type_name(data)))]
+    for top in validator.iter_errors(data):
+        for error in _leaf_errors(top):
+            path = list(error.absolute_path)
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                allowed = list(error.schema.get("properties", {}))
+                extra = [k for k in error.instance if k not in allowed]
+                parent = _resolve(data, path)
+                for key in extra:
+                    line, col = position(parent, key)
+                    problems.append(Problem(loaded.display, line, col, field_name(path + [key]),
+                                            unknown_key_message(str(key), allowed)))
+                continue
+            if "propertyNames" in error.absolute_schema_path:
+                # The error is about a key (a section or clause id), not about a value.
+                parent = _resolve(data, path)
+                line, col = position(parent, error.instance)
+                problems.append(Problem(loaded.display, line, col,
+                                        field_name(path + [error.instance]), _message(error)))
+                continue
+            line, col = walk_path(data, path)
+            problems.append(Problem(loaded.display, line, col, field_name(path), _message(error)))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return _dedupe(problems)
+
+
+def _resolve(data: Any, path: list[Any]) -> Any:
+    node = data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for p in problems:
+        key = (p.line, p.column, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

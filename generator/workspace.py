@@ -1,0 +1,98 @@
+"""Where things are: the workspace folder that holds ``data/``, ``templates/`` and ``output/``.
+
+The commands run in a workspace, normally the current folder.  Loading the settings and the clause
+library happens here, once per command, with schema problems reported for each file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.exceptions import DataError, Problem
+from generator.i18n import _
+from generator.loader import Loaded, load_yaml
+from generator.model import Settings
+from generator.schema import LIBRARY_SCHEMA, SETTINGS_SCHEMA, validate
+
+
+@dataclass
+class Library:
+    """The clause library: section titles and standard texts, each remembered with its file."""
+
+    titles: dict[str, str]
+    clauses: dict[str, Any]
+    loaded: Loaded
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @classmethod
+    def here(cls) -> Workspace:
+        return cls(Path.cwd())
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def councils_dir(self) -> Path:
+        return self.data_dir / "councils"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.data_dir / "installningar.yaml"
+
+    @property
+    def library_path(self) -> Path:
+        return self.data_dir / "klausuler.yaml"
+
+    @property
+    def template_path(self) -> Path:
+        return self.root / "templates" / "uppdragshandling.docx"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def council_files(self) -> list[Path]:
+        """Every council file, sorted by id, so that a batch is always done in the same order."""
+        if not self.councils_dir.is_dir():
+            raise DataError([Problem(str(self.councils_dir), None, None, "", _(
+                "the folder with council files is missing; run the command in the workspace "
+                "folder that holds data/ and templates/"))])
+        return sorted(self.councils_dir.glob("*.yaml"))
+
+    def council_path(self, name: str) -> Path:
+        """A council given by id (``onkologi``) or by path (``data/councils/onkologi.yaml``)."""
+        path = Path(name)
+        if path.suffix in (".yaml", ".yml") or path.exists():
+            return path
+        return self.councils_dir / f"{name}.yaml"
+
+    def load_settings(self) -> Settings:
+        loaded = load_yaml(self.settings_path)
+        problems = validate(loaded, SETTINGS_SCHEMA)
+        if problems:
+            raise DataError(problems)
+        data = loaded.data
+        return Settings(
+            organisation=str(data["organisation"]),
+            series=str(data["diarieserie"]),
+            title=str(data["dokumenttitel"]),
+            document_type=str(data.get("dokumenttyp", "Uppdragshandling")),
+            signatory_name=str(data["undertecknare"]["namn"]),
+            signatory_title=str(data["undertecknare"]["titel"]),
+            date_style=str(data.get("datumformat", "iso")),
+        )
+
+    def load_library(self) -> Library:
+        loaded = load_yaml(self.library_path)
+        problems = validate(loaded, LIBRARY_SCHEMA)
+        if problems:
+            raise DataError(problems)
+        return Library(titles=dict(loaded.data["avsnitt"]), clauses=dict(loaded.data["klausuler"]),
+                       loaded=loaded)

@@ -1,0 +1,61 @@
+"""Write files so that an issued document is never overwritten and never half-written.
+
+A document is written to a temporary file in its destination folder, flushed to disk, and then
+hard-linked to its final name, which fails if the name exists: no check-then-write race, no
+partial file under the final name, ever.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from generator.exceptions import RegisterError, UsageError
+from generator.i18n import _
+
+_UNSAFE = re.compile(r"[^0-9A-Za-zÅÄÖåäöÉéÜü_.\-]+")
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe form of an id or a number: ``RS 2024-00784`` → ``RS_2024-00784``."""
+    name = _UNSAFE.sub("_", text).strip("._")
+    return name or "_"
+
+
+def inside(base: Path, path: Path) -> Path:
+    """``path`` resolved, refused unless it lies inside ``base``."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(base.resolve()):
+        raise UsageError(_("the path {path} lies outside the folder {base}").format(
+            path=path, base=base))
+    return resolved
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, which must not exist yet; atomically, or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise RegisterError(_(
+                "{path} already exists and is never overwritten; an issued document is kept as it "
+                "is. Re-issue the mandate (uppdrag reissue) or choose another file name."
+            ).format(path=path)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_replaceable(path: Path, data: bytes) -> None:
+    """Write a file that is not a record (a draft preview, a report): atomically, replacing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
