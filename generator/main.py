@@ -98,6 +98,9 @@ def recover(register: Register, notify: Notify) -> None:
         if action == "completed":
             notify(_("{dnr}: an interrupted issue was completed (its file was in place)").format(
                 dnr=dnr))
+        elif action == "dropped":
+            notify(_("{dnr}: an interrupted decided version was never written; the number stays "
+                     "a draft").format(dnr=dnr))
         else:
             notify(_("{dnr}: an interrupted issue was voided (its file was never written)").format(
                 dnr=dnr))

@@ -151,7 +151,11 @@ class IssuedFile:
 
 @dataclass
 class Issue:
-    """One diary number and its current state, with all its files (oldest first)."""
+    """One diary number and its current state, with all its files (oldest first).
+
+    ``path``/``sha256`` are those of the newest *written* file (the decided version once there is
+    one), or of the pending file while nothing is written yet.
+    """
 
     dnr: str
     council: str
@@ -515,7 +519,10 @@ class Register:
             )
 
     def reserve(
-        self, requests: builtins.list[Request], prefix: str, path_for: Callable[[str], str]
+        self,
+        requests: builtins.list[Request],
+        prefix: str,
+        path_for: Callable[[Request, str], str],
     ) -> builtins.list[Issue]:
         """Give each request a number and record where its file will go, all or nothing.
 
@@ -553,7 +560,7 @@ class Register:
                     supersedes = _normalise_dnr(request.supersedes)
                     self._check_supersedes(supersedes, dnr, claimed)
                     claimed.add(supersedes)
-                path = os.path.abspath(os.fspath(path_for(dnr)))
+                path = os.path.abspath(os.fspath(path_for(request, dnr)))
                 key = _path_key(path)
                 if key in keys:
                     raise RegisterError(
@@ -634,14 +641,20 @@ class Register:
         row = self._conn.execute(
             "SELECT * FROM files WHERE dnr = ? AND path_key = ?", (number, _path_key(path))
         ).fetchone()
+        if row is None and issue["status"] == "makulerad":
+            raise RegisterError(
+                _("{dnr} was voided while its file was being written: {reason}").format(
+                    dnr=number, reason=issue["reason"]
+                )
+            )
         if row is None:
             raise RegisterError(
                 _("No file {path} is recorded for {dnr}.").format(path=path, dnr=number)
             )
-        if kind is not None and row["kind"] != kind:
+        if kind == "beslutad" and row["kind"] != kind:
             raise RegisterError(
-                _("The file {path} of {dnr} is not a {kind} file.").format(
-                    path=path, dnr=number, kind=kind
+                _("The file {path} is the draft of {dnr}, not its decided version.").format(
+                    path=path, dnr=number
                 )
             )
         if row["state"] == "written":
