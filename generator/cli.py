@@ -115,3 +115,146 @@ def render(files: tuple[str, ...], date: dt.date | None, dnr: str | None, decide
                           notify=click.echo)
     for item in written:
         click.echo(str(item.path))
+
+
+_register_option = click.option(
+    "--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."))
+
+
+@main.command(help=_("Fill in the decision date: writes the decided version of an issued draft "
+                     "as a new file of the same number."))
+@click.argument("dnr")
+@click.option("--date", "decided", callback=_date, required=True, metavar="YYYY-MM-DD",
+              help=_("Date of the decision."))
+@_register_option
+def decide(dnr: str, decided: dt.date, register: Path | None) -> None:
+    from generator import main as work
+
+    written = work.decide(_workspace(), dnr, decided, register=register, notify=click.echo)
+    click.echo(str(written.path))
+
+
+@main.command(help=_("Check every issued file against the SHA-256 recorded in the register."))
+@_register_option
+def verify(register: Path | None) -> None:
+    from generator import main as work
+
+    results = work.verify(_workspace(), register=register)
+    bad = [r for r in results if r[2] != "ok"]
+    labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
+    for dnr, path, state in bad:
+        click.secho(f"{labels[state]}  {dnr}  {path}", fg="red")
+    if bad:
+        click.echo(_("{bad} of {total} issued files differ from the register.").format(
+            bad=len(bad), total=len(results)), err=True)
+        sys.exit(1)
+    click.echo(_("All {total} issued files are as registered.").format(total=len(results)))
+
+
+@main.group(cls=Group, help=_("Read and maintain the diary register (diarium)."))
+def register() -> None:
+    pass
+
+
+@register.command("list", help=_("List the register's numbers."))
+@click.option("--council", help=_("Only this council (its id, e.g. onkologi)."))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@_register_option
+def register_list(council: str | None, fmt: str, register: Path | None) -> None:
+    from generator import main as work
+    from generator.register import issues_as_dicts
+
+    rows = issues_as_dicts(work.list_issues(_workspace(), council=council, register=register))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _write_csv(rows, list(rows[0]) if rows else ["dnr"])
+    else:
+        columns = [("dnr", _("Number")), ("council", _("Council")), ("date", _("Date")),
+                   ("decided", _("Decided")), ("status", _("Status")),
+                   ("supersedes", _("Supersedes"))]
+        _table([{k: (r[k] or "") for k, _h in columns} for r in rows], columns)
+
+
+@register.command("show", help=_("The whole history of one diary number."))
+@click.argument("dnr")
+@_register_option
+def register_show(dnr: str, register: Path | None) -> None:
+    from generator import main as work
+
+    issue, events = work.show(_workspace(), dnr, register=register)
+    click.echo(f"{issue.dnr}  {issue.subject}")
+    click.echo(_("Status: {status}").format(status=issue.status))
+    if issue.supersedes:
+        click.echo(_("Supersedes: {dnr}").format(dnr=issue.supersedes))
+    if issue.superseded_by:
+        click.echo(_("Superseded by: {dnr}").format(dnr=issue.superseded_by))
+    if issue.reason:
+        click.echo(_("Reason: {reason}").format(reason=issue.reason))
+    for f in issue.files:
+        click.echo(f"  {f.kind:9} {f.path}  {f.sha256 or ''}")
+    for event in events:
+        detail = ", ".join(f"{k}={v}" for k, v in (event.get("detail") or {}).items())
+        click.echo(f"  {event['timestamp']}  {event['event']}  {detail}")
+
+
+@register.command("void", help=_("Void (makulera) a number, with a reason. Nothing is deleted."))
+@click.argument("dnr")
+@click.option("--reason", required=True, help=_("Why the number is voided."))
+@_register_option
+def register_void(dnr: str, reason: str, register: Path | None) -> None:
+    from generator import main as work
+
+    issue = work.void(_workspace(), dnr, reason, register=register)
+    click.echo(_("{dnr} is voided (makulerad): {reason}").format(dnr=issue.dnr, reason=reason))
+
+
+@register.command("set-next", help=_('Set the next number of a series, e.g. "RS 2026-01234", to '
+                                     "continue the official diarium's sequence."))
+@click.argument("dnr")
+@_register_option
+def register_set_next(dnr: str, register: Path | None) -> None:
+    from generator import main as work
+
+    work.set_next(_workspace(), dnr, register=register)
+    click.echo(_("The next number will be {dnr}.").format(dnr=dnr))
+
+
+@register.command("export", help=_("CSV for import into the official diarium: number, date, "
+                                   "subject line, document type, sender, recipient."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=_("Write to this file instead of the screen."))
+@_register_option
+def register_export(output: Path | None, register: Path | None) -> None:
+    from generator import main as work
+
+    rows = work.diarium_rows(_workspace(), register=register)
+    from generator.register import DIARIUM_COLUMNS
+
+    _write_csv(rows, list(DIARIUM_COLUMNS), output)
+
+
+def _write_csv(rows: list[dict[str, Any]], columns: list[str], output: Path | None = None) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    if output is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        output.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        click.echo(str(output))
+
+
+def _table(rows: list[dict[str, str]], columns: list[tuple[str, str]]) -> None:
+    widths = {k: max([len(h)] + [len(str(r[k])) for r in rows]) for k, h in columns}
+    click.echo("  ".join(h.ljust(widths[k]) for k, h in columns).rstrip())
+    for row in rows:
+        click.echo("  ".join(str(row[k]).ljust(widths[k]) for k, _h in columns).rstrip())

@@ -21,8 +21,9 @@ from generator.clauses import load_mandate
 from generator.exceptions import DataError, RegisterError, UsageError
 from generator.i18n import _
 from generator.model import Mandate, Settings
-from generator.register import Register, Request
-from generator.render import Stamp, render_docx
+from generator.dnr import DiaryNumber
+from generator.register import Issue, Register, Request, diarium_csv_rows
+from generator.render import Stamp, fill_decision_date, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
 from generator.writer import safe_name, write_new, write_replaceable
@@ -180,3 +181,104 @@ def _issue_file(reg: Register, template: CompiledTemplate, settings: Settings, m
         raise
     reg.complete(stamp.dnr, str(path), hashlib.sha256(data).hexdigest())
     return Written(mandate.council_id, stamp.dnr, path, stamp.supersedes)
+
+
+def _register(workspace: Workspace, option: Path | None) -> Register:
+    return Register(register_path(workspace, option and str(option)))
+
+
+def _issue_or_fail(reg: Register, dnr: str) -> Issue:
+    number = str(DiaryNumber.parse(dnr))
+    issue = reg.get(number)
+    if issue is None:
+        raise RegisterError(_("{dnr} is not in the register {path}").format(
+            dnr=number, path=reg.path))
+    return issue
+
+
+def decide(workspace: Workspace, dnr: str, decided: dt.date, *, register: Path | None = None,
+           notify: Notify = _quiet) -> Written:
+    """``uppdrag decide``: the decided version of an issued draft, as a new file of the same number.
+
+    The draft stays as it was issued; the decided version is recorded beside it.
+    """
+    settings = workspace.load_settings()
+    with _register(workspace, register) as reg:
+        recover(reg, notify)
+        issue = _issue_or_fail(reg, dnr)
+        if issue.status != "utkast":
+            raise RegisterError(_("{dnr} has status {status}; only a draft (utkast) can be "
+                                  "decided").format(dnr=issue.dnr, status=issue.status))
+        draft = next(f for f in issue.files if f.kind == "utkast" and f.state == "written")
+        if decided < dt.date.fromisoformat(issue.date):
+            raise UsageError(_("--date {decided} is before the document date {date}").format(
+                decided=dates.iso(decided), date=issue.date))
+        try:
+            blob = Path(draft.path).read_bytes()
+        except FileNotFoundError:
+            raise RegisterError(_("the draft {path} of {dnr} is missing; run uppdrag verify").format(
+                path=draft.path, dnr=issue.dnr)) from None
+        if hashlib.sha256(blob).hexdigest() != draft.sha256:
+            raise RegisterError(_("the draft {path} of {dnr} was changed after it was issued; "
+                                  "run uppdrag verify").format(path=draft.path, dnr=issue.dnr))
+        data = fill_decision_date(blob, dates.styled(decided, settings.date_style))
+        if data is None:
+            raise RegisterError(_("the draft {path} has no place for the decision date").format(
+                path=draft.path))
+        path = Path(draft.path).with_name(Path(draft.path).stem + "_beslutad.docx")
+        reg.add_decided(issue.dnr, dates.iso(decided), str(path))
+        # If writing fails the decided file stays pending; the next command drops it (recover).
+        write_new(path, data)
+        reg.complete_decided(issue.dnr, str(path), hashlib.sha256(data).hexdigest())
+        return Written(issue.council, issue.dnr, path)
+
+
+def void(workspace: Workspace, dnr: str, reason: str, *, register: Path | None = None) -> Issue:
+    """``uppdrag register void``: a number is voided with a reason, never deleted."""
+    with _register(workspace, register) as reg:
+        issue = _issue_or_fail(reg, dnr)
+        return reg.void(issue.dnr, reason)
+
+
+def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) -> None:
+    with _register(workspace, register) as reg:
+        reg.set_next(str(DiaryNumber.parse(dnr)))
+
+
+def list_issues(workspace: Workspace, *, council: str | None = None,
+                register: Path | None = None) -> list[Issue]:
+    with _register(workspace, register) as reg:
+        return reg.list(council)
+
+
+def show(workspace: Workspace, dnr: str, *, register: Path | None = None
+         ) -> tuple[Issue, list[dict]]:
+    with _register(workspace, register) as reg:
+        issue = _issue_or_fail(reg, dnr)
+        return issue, reg.history(issue.dnr)
+
+
+def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:
+    """``uppdrag verify``: every issued file against its recorded SHA-256."""
+    with _register(workspace, register) as reg:
+        return reg.verify()
+
+
+def diarium_rows(workspace: Workspace, *, register: Path | None = None) -> list[dict[str, str]]:
+    """Rows for the official diarium: every number that has been issued or voided (not pending)."""
+    settings = workspace.load_settings()
+    with _register(workspace, register) as reg:
+        issues = [i for i in reg.list() if i.status != "pending"]
+    return diarium_csv_rows(issues, settings.document_type, settings.signatory_name,
+                            lambda issue: _recipient(workspace, issue.council))
+
+
+def _recipient(workspace: Workspace, council: str) -> str:
+    """The recipient (uppdragstagare) as the council file names it, else the council id."""
+    from generator.loader import load_yaml
+
+    path = workspace.councils_dir / f"{council}.yaml"
+    try:
+        return str(load_yaml(path).data.get("uppdragstagare") or council)
+    except (DataError, AttributeError):
+        return council

@@ -79,3 +79,32 @@ def render_docx(template: CompiledTemplate, mandate: Mandate, settings: Settings
         created=dates.iso(stamp.date),
     )
     return write_docx(template, parts)
+
+
+DECISION_PLACEHOLDER = "(ifylls av beslutsfattaren vid godkännande)"
+
+
+def fill_decision_date(docx: bytes, decided_text: str) -> bytes | None:
+    """The decided version of an issued draft: the same document with the decision date in place
+    of the placeholder, or None when the draft has no placeholder.
+
+    The issued file is the record, so the decided version is made from it, not re-rendered from
+    data that may have changed since.
+    """
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    out = io.BytesIO()
+    found = False
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            blob = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = blob.decode("utf-8")
+                if text.count(DECISION_PLACEHOLDER) != 1:
+                    return None
+                found = True
+                blob = text.replace(DECISION_PLACEHOLDER, escape(decided_text)).encode("utf-8")
+            zout.writestr(info, blob, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue() if found else None
