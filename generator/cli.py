@@ -258,3 +258,104 @@ def _table(rows: list[dict[str, str]], columns: list[tuple[str, str]]) -> None:
     click.echo("  ".join(h.ljust(widths[k]) for k, h in columns).rstrip())
     for row in rows:
         click.echo("  ".join(str(row[k]).ljust(widths[k]) for k, _h in columns).rstrip())
+
+
+class _Progress:
+    """A progress bar on a terminal; plain lines when the output goes to a file or a pipe."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stdout.isatty()
+        self.bar: Any = None
+
+    def start(self, label: str, total: int) -> None:
+        if self.tty:
+            self.bar = click.progressbar(length=total, label=label, show_pos=True)
+            self.bar.__enter__()
+        else:
+            click.echo(f"{label} ({total})")
+
+    def advance(self, item: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+        else:
+            click.echo(f"  {item}")
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@main.command(help=_("Re-issue mandates after a policy change: a new number for each council, "
+                     "naming the number it replaces, with the changes shown."))
+@click.argument("councils", nargs=-1)
+@click.option("--all", "all_councils", is_flag=True, help=_("Every council in data/councils/."))
+@click.option("--reason", required=True, help=_("Why the mandates are re-issued (recorded)."))
+@click.option("--date", "date", callback=_date, metavar="YYYY-MM-DD",
+              help=_("Document date (default: today, Stockholm time)."))
+@click.option("--dry-run", is_flag=True,
+              help=_("Show what would change; change nothing, on disk or in the register."))
+@click.option("--changed-only", is_flag=True,
+              help=_("Re-issue only the councils whose text changed."))
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help=_("Render in N processes (default: the number of cores)."))
+@_register_option
+def reissue(councils: tuple[str, ...], all_councils: bool, reason: str, date: dt.date | None,
+            dry_run: bool, changed_only: bool, jobs: int | None, register: Path | None) -> None:
+    from generator import reissue as work
+    from generator.exceptions import UsageError
+
+    if all_councils == bool(councils):
+        raise UsageError(_("name the councils to re-issue, or give --all (not both)"))
+    result = work.reissue(_workspace(), list(councils), reason=reason, date=date,
+                          dry_run=dry_run, changed_only=changed_only, jobs=jobs,
+                          register=register, notify=click.echo, progress=_Progress())
+    if dry_run:
+        click.echo(work.describe(result.plans, color=sys.stdout.isatty()))
+        click.echo(_("Dry run: nothing was issued or written."))
+        return
+    rows = [{"council": o.council, "change": f"{o.old or '–'} → {o.new or '–'}",
+             "paragraphs": "" if o.paragraphs_changed is None else str(o.paragraphs_changed),
+             "note": o.note} for o in result.outcomes]
+    _table(rows, [("council", _("Council")), ("change", _("Old → new number")),
+                  ("paragraphs", _("Paragraphs changed")), ("note", "")])
+    for o in result.outcomes:
+        if o.issued and o.path:
+            click.echo(str(o.path))
+            if o.review:
+                click.echo(str(o.review))
+
+
+@main.command(help=_("Check the data and the template without rendering anything."))
+@click.argument("paths", nargs=-1)
+@click.option("--a11y", "a11y_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), metavar="FILE.docx",
+              help=_("Also check a rendered document's accessibility."))
+def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
+    from generator.check import check as run_check
+
+    findings = run_check(_workspace(), list(paths))
+    for problem in findings.errors:
+        click.secho(_("error: {problem}").format(problem=problem), fg="red", err=True)
+    for problem in findings.warnings:
+        click.secho(_("warning: {problem}").format(problem=problem), fg="yellow", err=True)
+    failed = not findings.ok
+    for path in a11y_files:
+        failed = _check_a11y(path) or failed
+    if failed:
+        sys.exit(2)
+    click.echo(_("OK: {count} files checked, {warnings} warning(s).").format(
+        count=len(findings.checked), warnings=len(findings.warnings)))
+
+
+def _check_a11y(path: Path) -> bool:
+    """Print the accessibility findings of one document; True when there are any."""
+    from generator.a11y import check_docx
+
+    findings = check_docx(path)
+    for finding in findings:
+        click.secho(f"{path}: {finding.where}: {finding.message}", fg="red", err=True)
+    if not findings:
+        click.echo(_("{path}: accessible (headings, lists, language, title, links)").format(
+            path=path))
+    return bool(findings)

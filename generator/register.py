@@ -78,11 +78,13 @@ _SCHEMA = (
         supersede_reason TEXT,
         superseded_by    TEXT REFERENCES issues (dnr),
         reason           TEXT,
+        batch            TEXT,
         created          TEXT    NOT NULL,
         UNIQUE (prefix, year, serial)
     )
     """,
     "CREATE INDEX issues_council ON issues (council)",
+    "CREATE INDEX issues_batch ON issues (batch)",
     f"""
     CREATE TABLE files (
         id       INTEGER PRIMARY KEY,
@@ -182,6 +184,7 @@ class Request:
     supersedes: str | None = None
     dnr: str | None = None
     reason: str | None = None
+    batch: str | None = None  # a re-issue batch, so that running it again skips what is done
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -572,8 +575,8 @@ class Register:
                 keys.add(key)
                 self._conn.execute(
                     "INSERT INTO issues (dnr, prefix, year, serial, council, subject, date,"
-                    " decided, status, external, supersedes, supersede_reason, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    " decided, status, external, supersedes, supersede_reason, batch, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                     (
                         dnr,
                         number.prefix,
@@ -586,6 +589,7 @@ class Register:
                         int(request.dnr is not None),
                         supersedes,
                         request.reason if supersedes else None,
+                        request.batch,
                         _now(),
                     ),
                 )
@@ -837,6 +841,16 @@ class Register:
                 (council,),
             ).fetchone()
             return None if row is None else self._load(row["dnr"])
+
+    def batch_issues(self, batch: str) -> dict[str, Issue]:
+        """The live (not voided) issues of a re-issue batch, by council: what is already done."""
+        with self._read():
+            rows = self._conn.execute(
+                "SELECT dnr, council FROM issues WHERE batch = ? AND status != 'makulerad'",
+                (batch,),
+            ).fetchall()
+            loaded = {row["council"]: self._load(row["dnr"]) for row in rows}
+        return {council: issue for council, issue in loaded.items() if issue is not None}
 
     def history(self, dnr: str) -> builtins.list[dict[str, Any]]:
         """Every event of ``dnr``, oldest first: dnr, timestamp, event, detail (a dict), actor."""

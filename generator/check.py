@@ -1,0 +1,160 @@
+"""``uppdrag check``: everything that can be known wrong before a number is spent.
+
+Errors stop a render; warnings do not, but a secretary should look at them: diary-number
+references in the text that are not in the standard form, clauses a council has its own version
+of (library changes will not reach it), fields still to fill in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import meta
+
+from generator.clauses import build_mandate
+from generator.dnr import normalise_references
+from generator.environment import make_environment
+from generator.exceptions import DataError, Problem, TemplateError
+from generator.i18n import _
+from generator.loader import load_yaml, position
+from generator.model import Mandate, Settings
+from generator.render import Stamp, build_context
+from generator.template import TEMPLATED, CompiledTemplate, patch_tags
+from generator.workspace import Library, Workspace
+
+
+@dataclass
+class Findings:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_template(path: Path, sample: Mandate | None, settings: Settings | None) -> list[Problem]:
+    """Broken tags, and tags that name values the data never provides."""
+    display = str(path)
+    try:
+        template = CompiledTemplate.load(path)
+    except TemplateError as err:
+        return [Problem(display, None, None, "", str(err))]
+    problems: list[Problem] = []
+    if template.bullet_abstract is None:
+        problems.append(Problem(display, None, None, "List Bullet", _(
+            "the style 'List Bullet' has no numbering; bullet lists would show no bullets")))
+    if sample is None or settings is None:
+        return problems
+    known = set(build_context(sample, settings, Stamp(__import__("datetime").date.today(), "X"),
+                              lambda url: "rId").keys())
+    env = make_environment()
+    for name, blob in template.blobs.items():
+        if not TEMPLATED.match(name):
+            continue
+        source = patch_tags(blob.decode("utf-8"))
+        for variable in sorted(meta.find_undeclared_variables(env.parse(source)) - known):
+            problems.append(Problem(display, None, None, name, _(
+                "the tag '{{{{ {name} }}}}' names a value that the data does not have").format(
+                    name=variable)))
+        leftover = _split_tags(source)
+        for text in leftover:
+            problems.append(Problem(display, None, None, name, _(
+                "a tag is split or mistyped: “{text}”").format(text=text)))
+    return problems
+
+
+def _split_tags(source: str) -> list[str]:
+    """Texts with an unbalanced tag after patching (docxtpl joins a tag Word split over runs, so
+    what is still unbalanced is mistyped: ``{{ x }``, ``{% if x }``, ``{ { x }}``)."""
+    import re
+
+    texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", source)
+    return [t for t in texts
+            if t.count("{{") != t.count("}}") or t.count("{%") != t.count("%}")
+            or re.search(r"\{ \{|\} \}|\{ %|% \}", t)]
+
+
+def _reference_warnings(loaded_display: str, data: object, path: list[object]) -> list[Problem]:
+    """Walk the YAML and warn about diary numbers that are not in the standard form."""
+    found: list[Problem] = []
+
+    def walk(node: object, parent: object, key: object) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, node, k)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, node, i)
+        elif isinstance(node, str):
+            for written, normal in normalise_references(node):
+                line, col = position(parent, key)
+                found.append(Problem(loaded_display, line, col, "", _(
+                    "the diary number '{written}' is not in the standard form; write "
+                    "'{normal}'").format(written=written, normal=normal)))
+
+    walk(data, None, None)
+    return found
+
+
+def check(workspace: Workspace, paths: list[str]) -> Findings:
+    findings = Findings()
+    try:
+        settings = workspace.load_settings()
+        findings.checked.append(str(workspace.settings_path))
+    except DataError as err:
+        findings.errors.extend(err.problems)
+        settings = None
+    library: Library | None
+    try:
+        library = workspace.load_library()
+        findings.checked.append(str(workspace.library_path))
+        findings.warnings.extend(_reference_warnings(library.loaded.display, library.loaded.data,
+                                                     []))
+    except DataError as err:
+        findings.errors.extend(err.problems)
+        library = None
+    files = [workspace.council_path(p) for p in paths] if paths else workspace.council_files()
+    sample: Mandate | None = None
+    for path in files:
+        try:
+            loaded = load_yaml(path)
+        except DataError as err:
+            findings.errors.extend(err.problems)
+            continue
+        findings.checked.append(loaded.display)
+        if library is None or settings is None:
+            continue
+        try:
+            mandate = build_mandate(loaded, library, settings)
+            sample = sample or mandate
+        except DataError as err:
+            findings.errors.extend(err.problems)
+            continue
+        findings.warnings.extend(_reference_warnings(loaded.display, loaded.data, []))
+        for clause_id in (loaded.data.get("klausuler") or {}):
+            if clause_id in library.clauses:
+                line, col = position(loaded.data["klausuler"], clause_id)
+                findings.warnings.append(Problem(loaded.display, line, col,
+                                                 f"klausuler.{clause_id}", _(
+                    "the council has its own version of this standard clause; changes to the "
+                    "library's version will not reach it")))
+        findings.warnings.extend(_unfilled(loaded))
+    findings.errors.extend(check_template(workspace.template_path, sample, settings))
+    findings.checked.append(str(workspace.template_path))
+    return findings
+
+
+def _unfilled(loaded: object) -> list[Problem]:
+    """Fields that ``uppdrag new`` left for the secretary to fill in."""
+    try:
+        from generator.importer import find_unfilled
+    except ImportError:  # pragma: no cover - importer not installed
+        return []
+    out = []
+    for field_path, line in find_unfilled(loaded.data):  # type: ignore[attr-defined]
+        out.append(Problem(loaded.display, line, None, field_path,  # type: ignore[attr-defined]
+                           _("still to be filled in")))
+    return out

@@ -1,0 +1,394 @@
+"""What changed between two issues of a mandate, read from the two Word documents.
+
+A re-issue must show the decision maker exactly what changed against the council's *previous
+issue*.  The previous issue's data may no longer exist (the clause library has moved on), so the
+comparison is always document against document: both sides are read back from
+``word/document.xml`` by :func:`document_paragraphs`, the old file from the register and the new
+bytes just rendered.  Reading both the same way also means that anything the template adds (the
+title, "Datum för beslut", the signature) compares equal unless it really changed.
+
+The diff is by paragraph first (a mandate is a list of paragraphs, and "this paragraph is new" is
+what a reader wants to hear), then by word inside a paragraph that was modified, in the style of
+``wdiff``: ``[-removed-]{+added+}``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from textwrap import shorten
+from typing import Literal
+
+import click
+from lxml import etree
+
+from generator.i18n import _, ngettext
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+DOCUMENT_PART = "word/document.xml"
+
+#: Head lines that differ between any two issues (the issue's own date, number and predecessor).
+HEAD_PREFIXES = ("Datum:", "Diarienummer:", "Ersätter:")
+
+#: Below this word similarity, two paragraphs in a changed stretch are not paired as "modified".
+PAIR_CUTOFF = 0.5
+
+ChangeKind = Literal["insert", "delete", "replace"]
+WordKind = Literal["equal", "delete", "insert"]
+
+
+def w(tag: str) -> str:
+    """Clark notation for a WordprocessingML tag: ``w("p")`` → ``{…/main}p``."""
+    return f"{{{W_NS}}}{tag}"
+
+
+P, R, T, TAB, BR, CR = w("p"), w("r"), w("t"), w("tab"), w("br"), w("cr")
+PPR, RPR, INS, DEL = w("pPr"), w("rPr"), w("ins"), w("del")
+# Content that is not shown in the document as it now reads: deleted revisions, text moved away,
+# and the fallback copy of alternate content.
+_HIDDEN = frozenset({DEL, w("moveFrom"), f"{{{MC_NS}}}Fallback"})
+
+
+def ignore_head(text: str) -> bool:
+    """True for the head lines that always differ between issues (Datum, Diarienummer,
+    Ersätter), which a re-issue comparison must not report."""
+    return text.startswith(HEAD_PREFIXES)
+
+
+# -- reading a document ---------------------------------------------------------------------
+
+
+def read_document_xml(docx: bytes | Path) -> etree._Element:
+    """The parsed ``word/document.xml`` of a .docx given as bytes or as a path."""
+    source = io.BytesIO(docx) if isinstance(docx, bytes | bytearray) else docx
+    with zipfile.ZipFile(source) as archive:
+        return etree.fromstring(archive.read(DOCUMENT_PART))
+
+
+def _owner_paragraph(el: etree._Element) -> etree._Element | None:
+    node = el.getparent()
+    while node is not None and node.tag != P:
+        node = node.getparent()
+    return node
+
+
+def _hidden(el: etree._Element, stop: etree._Element) -> bool:
+    node = el.getparent()
+    while node is not None and node is not stop:
+        if node.tag in _HIDDEN:
+            return True
+        node = node.getparent()
+    return False
+
+
+def text_elements(p: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """Each visible piece of a paragraph's text with the element it comes from, in order.
+
+    Only run content counts (``w:t``/``w:tab``/``w:br`` inside a ``w:r``), so field codes and
+    ``w:delText`` are out by construction; runs inside ``w:del`` are skipped and those inside
+    ``w:ins`` or ``w:hyperlink`` are read, i.e. the document as it reads with every change
+    accepted.  Paragraphs nested in this one (text boxes) are left to themselves.
+    """
+    for el in p.iter(T, TAB, BR, CR):
+        parent = el.getparent()
+        if parent is None or parent.tag != R:
+            continue
+        if _owner_paragraph(el) is not p or _hidden(el, p):
+            continue
+        if el.tag == T:
+            if el.text:
+                yield el, el.text
+        elif el.tag == TAB:
+            yield el, "\t"
+        else:
+            yield el, "\n"
+
+
+def paragraph_text(p: etree._Element) -> str:
+    return "".join(text for _el, text in text_elements(p))
+
+
+def mark_revision(p: etree._Element) -> str | None:
+    """``"ins"``/``"del"`` if the paragraph mark itself is a tracked insertion/deletion."""
+    rpr = p.find(f"{PPR}/{RPR}")
+    if rpr is None:
+        return None
+    if rpr.find(DEL) is not None:
+        return "del"
+    if rpr.find(INS) is not None:
+        return "ins"
+    return None
+
+
+def body_paragraphs(root: etree._Element) -> list[tuple[list[etree._Element], str]]:
+    """The body's paragraphs as they read: ``(elements, text)`` in document order.
+
+    A paragraph whose mark is a tracked deletion runs on into the next one, as Word shows it once
+    the deletion is accepted; such paragraphs come out joined, with every element they were made
+    of.  Paragraphs inside tables count; those inside text boxes are read with their own.
+    """
+    body = root.find(w("body"))
+    if body is None:
+        return []
+    out: list[tuple[list[etree._Element], str]] = []
+    pending: list[etree._Element] = []
+    pending_text = ""
+    for p in body.iter(P):
+        if _hidden(p, body) or _owner_paragraph(p) is not None:
+            continue
+        pending.append(p)
+        pending_text += paragraph_text(p)
+        if mark_revision(p) == "del":
+            continue
+        out.append((pending, pending_text))
+        pending, pending_text = [], ""
+    if pending and pending_text:
+        out.append((pending, pending_text))
+    return out
+
+
+def document_paragraphs(docx: bytes | Path) -> list[str]:
+    """Every body paragraph's text of a rendered mandate, in order; ``w:br`` is ``"\\n"``.
+
+    The same reading is used for the previous issue's file and for the new document's bytes, so
+    that a re-issue compares what the two documents say, not what the data says now.
+    """
+    return [text for _els, text in body_paragraphs(read_document_xml(docx))]
+
+
+# -- comparing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WordOp:
+    """A stretch of a modified paragraph: kept (``equal``), removed or added.
+
+    The ``equal`` and ``insert`` texts in order make the new paragraph; ``equal`` and ``delete``
+    the old one; whitespace is kept, so both are exact.
+    """
+
+    kind: WordKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed paragraph.
+
+    ``old_index``/``new_index`` index the full lists given to :func:`compare`.  An inserted
+    paragraph's ``old_index`` is where it would stand in the old list, and a deleted paragraph's
+    ``new_index`` is the new paragraph it stood before (``len(new)`` at the end): that is where a
+    review copy puts it back.
+    """
+
+    kind: ChangeKind
+    old: str
+    new: str
+    old_index: int
+    new_index: int
+    words: tuple[WordOp, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The changes from ``old`` to ``new`` in document order, with both lists for context."""
+
+    old: list[str]
+    new: list[str]
+    changes: list[Change]
+    ignored_new: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def paragraphs_changed(self) -> int:
+        """Inserted, deleted and modified paragraphs."""
+        return len(self.changes)
+
+
+_TOKEN = re.compile(r"\s+|\S+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
+    """Word-level diff of two paragraphs, whitespace-delimited words as ``wdiff`` does.
+
+    A lone space kept between two changes is folded into them, so a rewritten phrase reads as one
+    ``[-old phrase-]{+new phrase+}`` rather than word by word.
+    """
+    a, b = _tokens(old), _tokens(new)
+    raw: list[tuple[WordKind, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            raw.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            raw.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            raw.append(("insert", "".join(b[j1:j2])))
+    # Fold whitespace-only equal stretches that sit between two changes.
+    folded: list[tuple[WordKind, str]] = []
+    for i, (kind, text) in enumerate(raw):
+        between = 0 < i < len(raw) - 1 and raw[i - 1][0] != "equal" and raw[i + 1][0] != "equal"
+        if kind == "equal" and between and text.isspace():
+            folded += [("delete", text), ("insert", text)]
+        else:
+            folded.append((kind, text))
+    # Merge each stretch of changes into one removal followed by one addition.
+    ops: list[WordOp] = []
+    removed = added = ""
+    for kind, text in [*folded, ("equal", "")]:
+        if kind == "delete":
+            removed += text
+        elif kind == "insert":
+            added += text
+        else:
+            if removed:
+                ops.append(WordOp("delete", removed))
+            if added:
+                ops.append(WordOp("insert", added))
+            removed = added = ""
+            if text:
+                ops.append(WordOp("equal", text))
+    return tuple(ops)
+
+
+def _similarity(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False)
+    return matcher.ratio()
+
+
+def _pair(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> list[Change]:
+    """Changes for a stretch where ``old[olds]`` was replaced by ``new[news]``.
+
+    Paragraphs are paired as "modified" the way :class:`difflib.Differ` pairs lines: the most
+    similar pair (at least :data:`PAIR_CUTOFF`) first, then the stretches either side of it.  A
+    single paragraph replaced by a single paragraph is always a modification, however much it
+    changed: it is the same place in the document.
+    """
+    if not olds and not news:
+        return []
+    if len(olds) == 1 and len(news) == 1:
+        i, j = olds[0], news[0]
+        return [Change("replace", old[i], new[j], i, j, word_diff(old[i], new[j]))]
+    best, best_i, best_j = PAIR_CUTOFF, -1, -1
+    for i in olds:
+        for j in news:
+            ratio = _similarity(old[i], new[j])
+            if ratio > best:
+                best, best_i, best_j = ratio, i, j
+    if best_i < 0:
+        deleted = [Change("delete", old[i], "", i, news.start) for i in olds]
+        inserted = [Change("insert", "", new[j], olds.stop, j) for j in news]
+        return deleted + inserted
+    return (
+        _pair(old, new, range(olds.start, best_i), range(news.start, best_j))
+        + _pair(old, new, range(best_i, best_i + 1), range(best_j, best_j + 1))
+        + _pair(old, new, range(best_i + 1, olds.stop), range(best_j + 1, news.stop))
+    )
+
+
+def compare(old: list[str], new: list[str],
+            ignore: Callable[[str], bool] | None = None) -> Comparison:
+    """Paragraph-level diff of two issues, with a word-level diff of each modified paragraph.
+
+    ``ignore`` skips paragraphs that always differ between issues (e.g. :func:`ignore_head`);
+    they are left out on both sides before comparing, and the indices in the result still refer
+    to the full lists.
+    """
+    skip = ignore or (lambda _text: False)
+    old_kept = [i for i, text in enumerate(old) if not skip(text)]
+    new_kept = [j for j, text in enumerate(new) if not skip(text)]
+    old_view = [old[i] for i in old_kept]
+    new_view = [new[j] for j in new_kept]
+    matcher = difflib.SequenceMatcher(None, old_view, new_view, autojunk=False)
+    local: list[Change] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            local += _pair(old_view, new_view, range(i1, i2), range(j1, j2))
+
+    def full(index: int, kept: list[int], total: int) -> int:
+        return kept[index] if index < len(kept) else (kept[-1] + 1 if kept else total)
+
+    changes = [
+        Change(c.kind, c.old, c.new, full(c.old_index, old_kept, len(old)),
+               full(c.new_index, new_kept, len(new)), c.words)
+        for c in local
+    ]
+    ignored = frozenset(j for j in range(len(new)) if skip(new[j]))
+    return Comparison(list(old), list(new), changes, ignored)
+
+
+# -- showing --------------------------------------------------------------------------------
+
+CONTEXT_WIDTH = 72
+
+
+def _marked(ops: Sequence[WordOp], color: bool) -> str:
+    out = []
+    for op in ops:
+        if op.kind == "equal":
+            out.append(op.text)
+        elif color:
+            style = {"fg": "red", "strikethrough": True} if op.kind == "delete" else {"fg": "green"}
+            out.append(click.style(op.text, **style))
+        else:
+            out.append(f"[-{op.text}-]" if op.kind == "delete" else f"{{+{op.text}+}}")
+    return "".join(out)
+
+
+def _line(prefix: str, text: str) -> str:
+    """A paragraph on one or more lines; its line breaks continue under the text."""
+    return prefix + text.replace("\n", "\n  ")
+
+
+def format_text(comparison: Comparison, *, color: bool = False) -> str:
+    """The changes as text for the terminal: ``~`` modified (changed words marked ``[-…-]{+…+}``,
+    or red/green with ``color``), ``+`` inserted and ``-`` deleted paragraphs.
+
+    Unchanged paragraphs are not shown, except the one just before each group of changes, cut
+    short, so that the reader can find the place; ``…`` marks what is left out.
+    """
+    if not comparison.changed:
+        return _("No changes.")
+    n = comparison.paragraphs_changed
+    lines = [ngettext("{n} paragraph changed:", "{n} paragraphs changed:", n).format(n=n)]
+    new = comparison.new
+    touched = {c.new_index for c in comparison.changes if c.kind != "delete"}
+
+    def unchanged(j: int) -> bool:
+        return j not in touched and j not in comparison.ignored_new
+
+    shown = 0  # every new paragraph before this one has been shown or skipped
+    for change in comparison.changes:
+        anchor = change.new_index
+        if anchor > shown:
+            context = [j for j in range(shown, anchor) if unchanged(j)]
+            if len(context) > 1:
+                lines.append("  …")
+            if context:
+                text = shorten(new[context[-1]].replace("\n", " "), CONTEXT_WIDTH, placeholder=" …")
+                lines.append("  " + (click.style(text, dim=True) if color else text))
+        if change.kind == "replace":
+            lines.append(_line("~ ", _marked(change.words, color)))
+        elif change.kind == "insert":
+            text = click.style(change.new, fg="green") if color else change.new
+            lines.append(_line(click.style("+ ", fg="green") if color else "+ ", text))
+        else:
+            text = click.style(change.old, fg="red", strikethrough=True) if color else change.old
+            lines.append(_line(click.style("- ", fg="red") if color else "- ", text))
+        shown = max(shown, anchor + (change.kind != "delete"))
+    if any(unchanged(j) for j in range(shown, len(new))):
+        lines.append("  …")
+    return "\n".join(lines)
