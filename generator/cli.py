@@ -105,16 +105,35 @@ def main() -> None:
               help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."))
 @click.option("--draft", is_flag=True,
               help=_("A preview without a diary number; not registered."))
+@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
 def render(files: tuple[str, ...], date: dt.date | None, dnr: str | None, decided: dt.date | None,
            output: Path | None, output_dir: Path | None, register: Path | None,
-           draft: bool) -> None:
+           draft: bool, pdf: bool) -> None:
     from generator import main as work
 
     written = work.render(_workspace(), list(files), date=date, dnr=dnr, decided=decided,
                           output=output, output_dir=output_dir, register=register, draft=draft,
                           notify=click.echo)
-    for item in written:
-        click.echo(str(item.path))
+    _print_paths([item.path for item in written], pdf)
+
+
+def _print_paths(paths: list[Path], pdf: bool) -> None:
+    """Print each written file, and with --pdf convert them all in one LibreOffice run."""
+    for path in paths:
+        click.echo(_display(path))
+    if pdf and paths:
+        from generator.pdf import convert_to_pdf
+
+        for path in convert_to_pdf(paths):
+            click.echo(_display(path))
+
+
+def _display(path: Path) -> str:
+    """A path as the secretary typed the workspace: relative to the current folder if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 _register_option = click.option(
@@ -128,11 +147,12 @@ _register_option = click.option(
 @click.option("--date", "decided", callback=_date, required=True, metavar="YYYY-MM-DD",
               help=_("Date of the decision."))
 @_register_option
-def decide(dnr: str, decided: dt.date, register: Path | None) -> None:
+@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside the document (LibreOffice)."))
+def decide(dnr: str, decided: dt.date, register: Path | None, pdf: bool) -> None:
     from generator import main as work
 
     written = work.decide(_workspace(), dnr, decided, register=register, notify=click.echo)
-    click.echo(str(written.path))
+    _print_paths([written.path], pdf)
 
 
 @main.command(help=_("Check every issued file against the SHA-256 recorded in the register."))
@@ -300,8 +320,10 @@ class _Progress:
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
               help=_("Render in N processes (default: the number of cores)."))
 @_register_option
+@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
 def reissue(councils: tuple[str, ...], all_councils: bool, reason: str, date: dt.date | None,
-            dry_run: bool, changed_only: bool, jobs: int | None, register: Path | None) -> None:
+            dry_run: bool, changed_only: bool, jobs: int | None, register: Path | None,
+            pdf: bool) -> None:
     from generator import reissue as work
     from generator.exceptions import UsageError
 
@@ -319,11 +341,11 @@ def reissue(councils: tuple[str, ...], all_councils: bool, reason: str, date: dt
              "note": o.note} for o in result.outcomes]
     _table(rows, [("council", _("Council")), ("change", _("Old → new number")),
                   ("paragraphs", _("Paragraphs changed")), ("note", "")])
-    for o in result.outcomes:
-        if o.issued and o.path:
-            click.echo(str(o.path))
-            if o.review:
-                click.echo(str(o.review))
+    issued = [o for o in result.outcomes if o.issued and o.path]
+    _print_paths([o.path for o in issued if o.path], pdf)
+    for o in issued:
+        if o.review:
+            click.echo(_display(o.review))
 
 
 @main.command(help=_("Check the data and the template without rendering anything."))
@@ -359,3 +381,16 @@ def _check_a11y(path: Path) -> bool:
         click.echo(_("{path}: accessible (headings, lists, language, title, links)").format(
             path=path))
     return bool(findings)
+
+
+@main.command(help=_("Draw a Word document as page images (PNG), as LibreOffice lays it out."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=_("Folder for the images (default: beside the document)."))
+@click.option("--dpi", type=click.IntRange(30, 300), default=80, show_default=True,
+              help=_("Resolution of the images."))
+def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
+    from generator.pdf import preview_png
+
+    for path in preview_png(file, output_dir or file.parent, dpi=dpi):
+        click.echo(_display(path))

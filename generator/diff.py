@@ -33,8 +33,10 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 DOCUMENT_PART = "word/document.xml"
 
-#: Head lines that differ between any two issues (the issue's own date, number and predecessor).
-HEAD_PREFIXES = ("Datum:", "Diarienummer:", "Ersätter:")
+#: Lines that belong to one issue rather than to the mandate: what :class:`~generator.render.Stamp`
+#: puts in the document (its date, number, predecessor and decision date).  They differ between
+#: any two issues, so a re-issue comparison leaves them out.
+HEAD_PREFIXES = ("Datum:", "Diarienummer:", "Ersätter:", "Datum för beslut:")
 
 #: Below this word similarity, two paragraphs in a changed stretch are not paired as "modified".
 PAIR_CUTOFF = 0.5
@@ -56,8 +58,9 @@ _HIDDEN = frozenset({DEL, w("moveFrom"), f"{{{MC_NS}}}Fallback"})
 
 
 def ignore_head(text: str) -> bool:
-    """True for the head lines that always differ between issues (Datum, Diarienummer,
-    Ersätter), which a re-issue comparison must not report."""
+    """True for the lines of the issue's own stamp (Datum, Diarienummer, Ersätter, Datum för
+    beslut), which differ in every re-issue and which a comparison must not report: otherwise
+    every council, changed or not, would have changed."""
     return text.startswith(HEAD_PREFIXES)
 
 
@@ -126,6 +129,15 @@ def mark_revision(p: etree._Element) -> str | None:
     return None
 
 
+def paragraph_elements(root: etree._Element) -> list[etree._Element]:
+    """The body's ``w:p`` elements in order, those in tables included, those in text boxes (inside
+    another paragraph) and inside deleted content left out."""
+    body = root.find(w("body"))
+    if body is None:
+        return []
+    return [p for p in body.iter(P) if not _hidden(p, body) and _owner_paragraph(p) is None]
+
+
 def body_paragraphs(root: etree._Element) -> list[tuple[list[etree._Element], str]]:
     """The body's paragraphs as they read: ``(elements, text)`` in document order.
 
@@ -133,15 +145,10 @@ def body_paragraphs(root: etree._Element) -> list[tuple[list[etree._Element], st
     the deletion is accepted; such paragraphs come out joined, with every element they were made
     of.  Paragraphs inside tables count; those inside text boxes are read with their own.
     """
-    body = root.find(w("body"))
-    if body is None:
-        return []
     out: list[tuple[list[etree._Element], str]] = []
     pending: list[etree._Element] = []
     pending_text = ""
-    for p in body.iter(P):
-        if _hidden(p, body) or _owner_paragraph(p) is not None:
-            continue
+    for p in paragraph_elements(root):
         pending.append(p)
         pending_text += paragraph_text(p)
         if mark_revision(p) == "del":
@@ -214,7 +221,8 @@ class Comparison:
         return len(self.changes)
 
 
-_TOKEN = re.compile(r"\s+|\S+")
+_WORD = re.compile(r"\w")
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 def _tokens(text: str) -> list[str]:
@@ -222,9 +230,11 @@ def _tokens(text: str) -> list[str]:
 
 
 def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
-    """Word-level diff of two paragraphs, whitespace-delimited words as ``wdiff`` does.
+    """Word-level diff of two paragraphs: whole words, with each punctuation mark on its own.
 
-    A lone space kept between two changes is folded into them, so a rewritten phrase reads as one
+    Punctuation apart means that a sentence added before a full stop shows as just that sentence,
+    not as a changed last word; a word is never split.  Spaces and punctuation kept between two
+    changes are folded into them, so a rewritten phrase reads as one
     ``[-old phrase-]{+new phrase+}`` rather than word by word.
     """
     a, b = _tokens(old), _tokens(new)
@@ -237,11 +247,11 @@ def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
             raw.append(("delete", "".join(a[i1:i2])))
         if j2 > j1:
             raw.append(("insert", "".join(b[j1:j2])))
-    # Fold whitespace-only equal stretches that sit between two changes.
+    # Fold equal stretches without a word character that sit between two changes.
     folded: list[tuple[WordKind, str]] = []
     for i, (kind, text) in enumerate(raw):
         between = 0 < i < len(raw) - 1 and raw[i - 1][0] != "equal" and raw[i + 1][0] != "equal"
-        if kind == "equal" and between and text.isspace():
+        if kind == "equal" and between and not _WORD.search(text):
             folded += [("delete", text), ("insert", text)]
         else:
             folded.append((kind, text))
@@ -299,8 +309,9 @@ def _pair(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> l
     )
 
 
-def compare(old: list[str], new: list[str],
-            ignore: Callable[[str], bool] | None = None) -> Comparison:
+def compare(
+    old: list[str], new: list[str], ignore: Callable[[str], bool] | None = None
+) -> Comparison:
     """Paragraph-level diff of two issues, with a word-level diff of each modified paragraph.
 
     ``ignore`` skips paragraphs that always differ between issues (e.g. :func:`ignore_head`);
@@ -322,8 +333,14 @@ def compare(old: list[str], new: list[str],
         return kept[index] if index < len(kept) else (kept[-1] + 1 if kept else total)
 
     changes = [
-        Change(c.kind, c.old, c.new, full(c.old_index, old_kept, len(old)),
-               full(c.new_index, new_kept, len(new)), c.words)
+        Change(
+            c.kind,
+            c.old,
+            c.new,
+            full(c.old_index, old_kept, len(old)),
+            full(c.new_index, new_kept, len(new)),
+            c.words,
+        )
         for c in local
     ]
     ignored = frozenset(j for j in range(len(new)) if skip(new[j]))

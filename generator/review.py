@@ -20,7 +20,10 @@ What the copy is made of:
   Its formatting is not known (only its text is), so it is a plain paragraph, except at the end
   of the document, where it takes the properties of the paragraph before it (see
   :func:`_put_back_at_end`);
-- the head lines that differ in every issue (Datum, Diarienummer, Ersätter) are not marked.
+- paragraphs inserted at the very end hand their inserted mark to the paragraph before them
+  (see :func:`_untrack_last_mark`), as Word does: the last paragraph mark cannot be tracked;
+- the lines of the issue's own stamp (Datum, Diarienummer, Ersätter, Datum för beslut) are not
+  marked: they differ in every issue (see :func:`generator.diff.ignore_head`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ from generator.diff import (
     body_paragraphs,
     compare,
     ignore_head,
+    mark_revision,
+    paragraph_elements,
     text_elements,
     w,
 )
@@ -58,16 +63,42 @@ SETTINGS_PART = "word/settings.xml"
 HYPERLINK = w("hyperlink")
 ID = w("id")
 # Elements of w:settings that come before w:trackRevisions (ECMA-376 §17.15.1.78 order).
-_BEFORE_TRACK_REVISIONS = frozenset(w(tag) for tag in (
-    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
-    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
-    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
-    "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
-    "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop",
-    "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle", "proofState",
-    "formsDesign", "attachedTemplate", "linkStyles", "stylePaneFormatFilter",
-    "stylePaneSortMethod", "documentType", "mailMerge", "revisionView",
-))
+_BEFORE_TRACK_REVISIONS = frozenset(
+    w(tag)
+    for tag in (
+        "writeProtection",
+        "view",
+        "zoom",
+        "removePersonalInformation",
+        "removeDateAndTime",
+        "doNotDisplayPageBoundaries",
+        "displayBackgroundShape",
+        "printPostScriptOverText",
+        "printFractionalCharacterWidth",
+        "printFormsData",
+        "embedTrueTypeFonts",
+        "embedSystemFonts",
+        "saveSubsetFonts",
+        "saveFormsData",
+        "mirrorMargins",
+        "alignBordersAndEdges",
+        "bordersDoNotSurroundHeader",
+        "bordersDoNotSurroundFooter",
+        "gutterAtTop",
+        "hideSpellingErrors",
+        "hideGrammaticalErrors",
+        "activeWritingStyle",
+        "proofState",
+        "formsDesign",
+        "attachedTemplate",
+        "linkStyles",
+        "stylePaneFormatFilter",
+        "stylePaneSortMethod",
+        "documentType",
+        "mailMerge",
+        "revisionView",
+    )
+)
 # Elements of w:pPr that come after its w:rPr.
 _AFTER_PPR_RPR = frozenset({w("sectPr"), w("pPrChange")})
 
@@ -115,9 +146,15 @@ def revision_date(date: str) -> str:
     return f"{dt.date.fromisoformat(date).isoformat()}T00:00:00Z"
 
 
-def review_docx(new_docx: bytes, old_paragraphs: list[str], *, author: str, date: str,
-                ignore: Callable[[str], bool] | None = ignore_head,
-                track_further: bool = True) -> bytes:
+def review_docx(
+    new_docx: bytes,
+    old_paragraphs: list[str],
+    *,
+    author: str,
+    date: str,
+    ignore: Callable[[str], bool] | None = ignore_head,
+    track_further: bool = True,
+) -> bytes:
     """The new document with the changes from ``old_paragraphs`` as tracked changes.
 
     ``date`` is the date of the changes (``YYYY-MM-DD``); ``ignore`` skips the paragraphs that
@@ -137,8 +174,9 @@ def review_docx(new_docx: bytes, old_paragraphs: list[str], *, author: str, date
     elements = [els[0] for els, _text in paragraphs]
     comparison = compare(old_paragraphs, [text for _els, text in paragraphs], ignore)
 
-    used = [int(v) for v in root.xpath("//@w:id", namespaces={"w": W_NS})
-            if re.fullmatch(r"-?\d+", v)]
+    used = [
+        int(v) for v in root.xpath("//@w:id", namespaces={"w": W_NS}) if re.fullmatch(r"-?\d+", v)
+    ]
     revisions = _Revisions(author, revision_date(date), count(max(used, default=0) + 1))
     for change in comparison.changes:
         if change.kind == "replace":
@@ -147,13 +185,15 @@ def review_docx(new_docx: bytes, old_paragraphs: list[str], *, author: str, date
             _mark_inserted(elements[change.new_index], revisions)
     # Put deleted paragraphs back last, so that the indices above still hold; in order, so that
     # several at one place keep theirs.
+    end, last = len(elements), elements[-1] if elements else None
     for change in comparison.changes:
         if change.kind != "delete":
             continue
-        if change.new_index < len(elements):
+        if change.new_index < end:
             elements[change.new_index].addprevious(_deleted_paragraph(change.old, revisions))
-        else:
-            elements.append(_put_back_at_end(elements[-1], change.old, revisions))
+        elif last is not None:
+            last = _put_back_at_end(last, change.old, revisions)
+    _untrack_last_mark(root, revisions)
 
     etree.cleanup_namespaces(root)
     parts[DOCUMENT_PART] = _serialise(root)
@@ -213,8 +253,9 @@ def _run(text: str, rpr: etree._Element | None, deleted: bool) -> etree._Element
     return r
 
 
-def _deleted_paragraph(text: str, revisions: _Revisions,
-                       ppr: etree._Element | None = None) -> etree._Element:
+def _deleted_paragraph(
+    text: str, revisions: _Revisions, ppr: etree._Element | None = None
+) -> etree._Element:
     p = _element(w("p"))
     if ppr is not None:
         p.append(ppr)
@@ -257,6 +298,31 @@ def _put_back_at_end(last: etree._Element, text: str, revisions: _Revisions) -> 
     _mark_paragraph(last, DEL, revisions)
     last.addnext(p)
     return p
+
+
+def _untrack_last_mark(root: etree._Element, revisions: _Revisions) -> None:
+    """Paragraphs inserted at the very end: move the inserted mark one paragraph back.
+
+    The last paragraph mark of a document cannot be inserted (nor deleted), so, as Word does when
+    one presses Enter at the end of the last paragraph, the mark of the paragraph *before* the
+    inserted ones is the inserted one, and the last paragraph keeps an ordinary mark.  Rejecting
+    the insertion then leaves that paragraph's text and no empty paragraph after it.  When that
+    paragraph is itself a put-back deleted one, its mark is both inserted and deleted, so that it
+    goes away in either view, as it must.
+    """
+    paragraphs = paragraph_elements(root)
+    if not paragraphs or mark_revision(paragraphs[-1]) != "ins":
+        return
+    first = len(paragraphs) - 1
+    while first > 0 and mark_revision(paragraphs[first - 1]) == "ins":
+        first -= 1
+    if first == 0:
+        return  # the whole document is new: nothing to hang the mark on
+    rpr = paragraphs[-1].find(f"{PPR}/{RPR}")
+    assert rpr is not None
+    for mark in rpr.findall(INS):
+        rpr.remove(mark)
+    _mark_paragraph(paragraphs[first - 1], INS, revisions)
 
 
 def _origins(p: etree._Element) -> list[_Origin]:

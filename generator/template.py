@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape, quoteattr
 from jinja2 import Template
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.environment import make_environment
 from generator.exceptions import TemplateError
@@ -53,8 +54,14 @@ _MARKER = re.compile(r"<!--uppdrag:list=(\d+)-->")
 _PARAGRAPH = re.compile(r"<w:p[ >](?:(?!<w:p[ >]).)*?</w:p>", re.DOTALL)
 _PARAGRAPH_START = re.compile(r"<w:p[ >]")
 # Elements that come before w:numPr in a paragraph's properties (ECMA-376 order).
-_BEFORE_NUMPR = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-                 "w:widowControl")
+_BEFORE_NUMPR = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+)
 
 
 def patch_tags(xml: str) -> str:
@@ -66,6 +73,43 @@ def patch_tags(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _DictLookupEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with ``item.kind`` on a plain dict looked up as a key straight away.
+
+    The sandbox's ``getattr`` first tries a Python attribute, and a dict has no ``kind``: every
+    lookup raised and caught an ``AttributeError`` before reading the key, which was half of the
+    Jinja time of a document (the body loop reads ``item.kind`` up to four times per paragraph).
+    The result is the same: a name that is an attribute of ``dict`` (``items``, ``keys``) still
+    goes the sandbox's way, and a missing key is the same strict undefined.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def render_environment() -> ImmutableSandboxedEnvironment:
+    """:func:`~generator.environment.make_environment`'s environment, with the faster lookup.
+
+    The settings stay defined in one place: the environment is made there and its state copied
+    into the subclass, as Jinja's own ``Environment.overlay`` does.  Should that environment ever
+    be of another class, it is used as it is.
+    """
+    base = make_environment()
+    if type(base) is not ImmutableSandboxedEnvironment:
+        return base
+    env = object.__new__(_DictLookupEnvironment)
+    env.__dict__.update(base.__dict__)
+    return env
+
+
 class _Patcher:
     """``DocxTemplate.patch_xml`` uses no state of the template; this stands in for ``self``."""
 
@@ -74,14 +118,26 @@ _PATCHER = _Patcher()
 
 
 def unpatch(xml: str) -> str:
-    """Undo what :func:`patch_tags` and docxtpl's escapes leave in the rendered XML.
+    """Undo what :func:`patch_tags` and docxtpl's escapes leave in the rendered XML."""
+    return unpatch_bytes(xml.encode("utf-8")).decode("utf-8")
 
-    Plain ``str.replace`` rather than a regex (the same edits: ``[ >]`` is two characters), and
-    the escape replacements only when an escape can be there: this runs on every document.
+
+def unpatch_bytes(xml: bytes) -> bytes:
+    """:func:`unpatch` on the encoded part, which is how rendering does it.
+
+    The same edits as docxtpl's ``render_xml_part`` (``[ >]`` in its regex is two characters), as
+    plain replacements on UTF-8 bytes: a search in bytes is several times faster than in a ``str``
+    that holds a character beyond Latin-1 (a typographic quote makes the whole text two bytes a
+    character), and the escapes are replaced only when one can be there.
     """
-    xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-    if "{_" in xml or "_}" in xml:
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    xml = xml.replace(b"\n<w:p>", b"<w:p>").replace(b"\n<w:p ", b"<w:p ")
+    if b"{_" in xml or b"_}" in xml:
+        xml = (
+            xml.replace(b"{_{", b"{{")
+            .replace(b"}_}", b"}}")
+            .replace(b"{_%", b"{%")
+            .replace(b"%_}", b"%}")
+        )
     return xml
 
 
@@ -107,47 +163,86 @@ class Deflated:
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Entry:
-    """A template part's place in the ZIP container, with what never changes precomputed.
+    """A template part's place in the ZIP container, with what never changes prepared once.
 
-    ``local`` is the local file header and compressed data of the template's own bytes, ready to
-    copy; ``central`` the central directory record up to (not including) the file's offset.
+    ``own_local`` is the local file header and deflated data of the template's own bytes, ready
+    to copy; ``own_central`` its central directory record up to (not including) the offset.
     """
 
-    name: str
-    raw_name: bytes
-    flags: int
-    dostime: int
-    dosdate: int
-    extract_version: int
-    create_version: int
-    create_system: int
-    internal_attr: int
-    external_attr: int
+    info: zipfile.ZipInfo
     own: Deflated
-    local: bytes
-    central: bytes
+    raw_name: bytes = field(init=False)
+    flags: int = field(init=False)
+    dostime: int = field(init=False)
+    dosdate: int = field(init=False)
+    own_local: bytes = field(init=False, repr=False)
+    own_central: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.raw_name = self.info.filename.encode("utf-8")
+        self.flags = 0 if self.info.filename.isascii() else 0x800  # bit 11: the name is UTF-8
+        year, month, day, hour, minute, second = self.info.date_time
+        self.dosdate = (max(year, 1980) - 1980) << 9 | month << 5 | day
+        self.dostime = hour << 11 | minute << 5 | second // 2
+        self.own_local = self.local_header(self.own) + self.own.data
+        self.own_central = self.central_head(self.own)
+
+    @property
+    def name(self) -> str:
+        return self.info.filename
 
     def local_header(self, part: Deflated) -> bytes:
-        return struct.pack(
-            "<4s2B4HL2L2H", b"PK\x03\x04", self.extract_version, 0, self.flags, zipfile.ZIP_DEFLATED,
-            self.dostime, self.dosdate, part.crc, len(part.data), part.size, len(self.raw_name), 0,
-        ) + self.raw_name
+        return (
+            struct.pack(
+                "<4s2B4HL2L2H",
+                b"PK\x03\x04",
+                max(self.info.extract_version, 20),
+                0,
+                self.flags,
+                zipfile.ZIP_DEFLATED,
+                self.dostime,
+                self.dosdate,
+                part.crc,
+                len(part.data),
+                part.size,
+                len(self.raw_name),
+                0,
+            )
+            + self.raw_name
+        )
 
     def central_head(self, part: Deflated) -> bytes:
+        info = self.info
         return struct.pack(
-            "<4s4B4HL2L5HL", b"PK\x01\x02", self.create_version, self.create_system,
-            self.extract_version, 0, self.flags, zipfile.ZIP_DEFLATED, self.dostime, self.dosdate,
-            part.crc, len(part.data), part.size, len(self.raw_name), 0, 0, 0, self.internal_attr,
-            self.external_attr,
+            "<4s4B4HL2L5HL",
+            b"PK\x01\x02",
+            max(info.create_version, 20),
+            info.create_system,
+            max(info.extract_version, 20),
+            0,
+            self.flags,
+            zipfile.ZIP_DEFLATED,
+            self.dostime,
+            self.dosdate,
+            part.crc,
+            len(part.data),
+            part.size,
+            len(self.raw_name),
+            0,
+            0,
+            0,
+            info.internal_attr,
+            info.external_attr,
         )
 
 
 # Deflate level of the parts deflated for each document; the template's own parts are deflated
-# once, at level 9.  Level 6 (zlib's default) costs ~2.5× level 1 on document.xml for ~13 % less
-# compressed size on a 4 kB entry in a ~37 kB file (see benchmarks/bench_render.py).
-DEFLATE_LEVEL = 6
+# once, at level 9.  On the real mandates level 1 deflates the changed parts in less than half the
+# time of zlib's default 6, and the .docx grows by ~1.7 % (~640 bytes of ~37.5 kB): most of a
+# document is the template's styles, deflated once.
+DEFLATE_LEVEL = 1
 _OWN_LEVEL = 9
 # After Z_FULL_FLUSH the stream is byte aligned and no later data refers back to it; this empty
 # final block (BFINAL=1, fixed Huffman, end-of-block) then closes it as a complete deflate stream.
@@ -166,8 +261,9 @@ def deflate(data: bytes, level: int = DEFLATE_LEVEL) -> Deflated:
     ``Z_FULL_FLUSH`` after each part instead.  A compressor left mid-stream by an exception is
     dropped, never reused.
     """
-    pool: dict[int, Any] = getattr(_deflaters, "pool", None) or {}
-    _deflaters.pool = pool
+    pool: dict[int, Any] | None = getattr(_deflaters, "pool", None)
+    if pool is None:
+        pool = _deflaters.pool = {}
     compressor = pool.pop(level, None) or zlib.compressobj(level, zlib.DEFLATED, -15)
     stream = compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH) + _FINAL_BLOCK
     pool[level] = compressor
@@ -178,26 +274,6 @@ def _deflate_once(data: bytes) -> Deflated:
     """A template part deflated as hard as zlib can: done once per process, copied thereafter."""
     compressor = zlib.compressobj(_OWN_LEVEL, zlib.DEFLATED, -15)
     return Deflated(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
-
-
-def _entry(info: zipfile.ZipInfo, blob: bytes) -> _Entry:
-    raw_name = info.filename.encode("utf-8")
-    flags = 0x800 if not info.filename.isascii() else 0  # bit 11: the name is UTF-8
-    year, month, day, hour, minute, second = info.date_time
-    dosdate = (max(year, 1980) - 1980) << 9 | month << 5 | day
-    dostime = hour << 11 | minute << 5 | second // 2
-    own = _deflate_once(blob)
-    entry = _Entry(info.filename, raw_name, flags, dostime, dosdate,
-                   max(info.extract_version, 20), max(info.create_version, 20),
-                   info.create_system, info.internal_attr, info.external_attr, own, b"", b"")
-    return _replace_entry(entry, local=entry.local_header(own) + own.data,
-                          central=entry.central_head(own))
-
-
-def _replace_entry(entry: _Entry, **changes: bytes) -> _Entry:
-    import dataclasses
-
-    return dataclasses.replace(entry, **changes)
 
 
 @dataclass
@@ -215,11 +291,14 @@ class CompiledTemplate:
     # Bounded caches of what repeats between documents; plain dicts, cleared when full.
     _numbering: dict[tuple[int, ...], bytes] = field(init=False, repr=False, default_factory=dict)
     _deflated: dict[bytes, Deflated] = field(init=False, repr=False, default_factory=dict)
-    _numbered_heads: dict[tuple[str, int], str] = field(init=False, repr=False,
-                                                        default_factory=dict)
+    _numbered_heads: dict[tuple[str, int], str] = field(
+        init=False, repr=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
-        self.entries = [_entry(info, self.blobs[info.filename]) for info in self.infos]
+        self.entries = [
+            _Entry(info, _deflate_once(self.blobs[info.filename])) for info in self.infos
+        ]
 
     @classmethod
     def load(cls, path: Path) -> CompiledTemplate:
@@ -230,12 +309,14 @@ class CompiledTemplate:
         except FileNotFoundError:
             raise TemplateError(_("the template {path} is missing").format(path=path)) from None
         except (zipfile.BadZipFile, OSError):
-            raise TemplateError(_("the template {path} is not a Word document (.docx)").format(
-                path=path)) from None
+            raise TemplateError(
+                _("the template {path} is not a Word document (.docx)").format(path=path)
+            ) from None
         if DOCUMENT not in blobs:
-            raise TemplateError(_("the template {path} is not a Word document (.docx)").format(
-                path=path))
-        env = make_environment()
+            raise TemplateError(
+                _("the template {path} is not a Word document (.docx)").format(path=path)
+            )
+        env = render_environment()
         compiled: dict[str, Template] = {}
         for name, blob in blobs.items():
             if TEMPLATED.match(name):
@@ -243,10 +324,13 @@ class CompiledTemplate:
                 try:
                     compiled[name] = env.from_string(source)
                 except TemplateSyntaxError as err:
-                    raise TemplateError(_(
-                        "the template {path} has a broken tag in {part} near “{text}”: {error}"
-                    ).format(path=path, part=name, text=_near(source, err.lineno),
-                             error=err.message)) from None
+                    raise TemplateError(
+                        _(
+                            "the template {path} has a broken tag in {part} near “{text}”: {error}"
+                        ).format(
+                            path=path, part=name, text=_near(source, err.lineno), error=err.message
+                        )
+                    ) from None
         style, abstract = _bullet_numbering(blobs)
         return cls(path, infos, blobs, compiled, abstract, style)
 
@@ -259,19 +343,24 @@ class CompiledTemplate:
         parts = dict(self.blobs)
         for name, template in self.compiled.items():
             try:
-                xml = unpatch(template.render(context))
+                xml = template.render(context)
             except UndefinedError as err:
-                raise TemplateError(_(
-                    "the template {path} uses a value the data does not have: {error}").format(
-                        path=self.path, error=err.message)) from None
+                raise TemplateError(
+                    _("the template {path} uses a value the data does not have: {error}").format(
+                        path=self.path, error=err.message
+                    )
+                ) from None
             except JinjaTemplateError as err:
-                raise TemplateError(_("the template {path} failed: {error}").format(
-                    path=self.path, error=err)) from None
+                raise TemplateError(
+                    _("the template {path} failed: {error}").format(path=self.path, error=err)
+                ) from None
             if name == DOCUMENT:
                 xml, lists = self._number_lists(xml)
                 if lists:
                     parts[NUMBERING] = self._numbering_for(lists)
-            parts[name] = xml.encode("utf-8")
+            # Lists are numbered before the newlines patch_tags added are taken out: a newline only
+            # ever stands before a paragraph's start, which numbering neither adds nor removes.
+            parts[name] = unpatch_bytes(xml.encode("utf-8"))
         if links.ids:
             parts[DOCUMENT_RELS] = _with_links(parts[DOCUMENT_RELS], links)
         return parts
@@ -307,8 +396,12 @@ class CompiledTemplate:
                 continue  # a second marker in a paragraph already numbered
             start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
             end = xml.find("</w:p>", at)
-            if (start < 0 or end < 0 or xml.find("</w:p>", start, at) >= 0
-                    or _PARAGRAPH_START.search(xml, marker.end(), end)):
+            if (
+                start < 0
+                or end < 0
+                or xml.find("</w:p>", start, at) >= 0
+                or _PARAGRAPH_START.search(xml, marker.end(), end)
+            ):
                 return self._number_lists_general(xml)
             end += len("</w:p>")
             index = int(marker.group(1))
@@ -375,8 +468,9 @@ class CompiledTemplate:
 
     def _numbering_with(self, lists: list[int]) -> bytes:
         xml = self.blobs[NUMBERING].decode("utf-8")
+        abstract = self.bullet_abstract
         nums = "".join(
-            f'<w:num w:numId="{LIST_NUM_BASE + i}"><w:abstractNumId w:val="{self.bullet_abstract}"/>'
+            f'<w:num w:numId="{LIST_NUM_BASE + i}"><w:abstractNumId w:val="{abstract}"/>'
             f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
             for i in lists
         )
@@ -394,7 +488,7 @@ def _set_num_id(paragraph: str, num_id: int) -> str:
     if ppr is None:
         head = re.match(r"<w:p[^>]*>", paragraph)
         assert head is not None
-        return paragraph[: head.end()] + f"<w:pPr>{numpr}</w:pPr>" + paragraph[head.end():]
+        return paragraph[: head.end()] + f"<w:pPr>{numpr}</w:pPr>" + paragraph[head.end() :]
     inner = ppr.group(1) or ""
     insert_at = 0
     for tag in _BEFORE_NUMPR:
@@ -402,7 +496,7 @@ def _set_num_id(paragraph: str, num_id: int) -> str:
         if m:
             insert_at = max(insert_at, m.end())
     inner = inner[:insert_at] + numpr + inner[insert_at:]
-    return paragraph[: ppr.start()] + f"<w:pPr>{inner}</w:pPr>" + paragraph[ppr.end():]
+    return paragraph[: ppr.start()] + f"<w:pPr>{inner}</w:pPr>" + paragraph[ppr.end() :]
 
 
 def _bullet_numbering(blobs: dict[str, bytes]) -> tuple[str | None, str | None]:
@@ -413,15 +507,17 @@ def _bullet_numbering(blobs: dict[str, bytes]) -> tuple[str | None, str | None]:
     """
     styles = blobs.get("word/styles.xml", b"").decode("utf-8")
     numbering = blobs.get(NUMBERING, b"").decode("utf-8")
-    for style in re.finditer(r"<w:style [^>]*w:styleId=\"([^\"]+)\"[^>]*>(.*?)</w:style>", styles,
-                             re.DOTALL):
+    for style in re.finditer(
+        r"<w:style [^>]*w:styleId=\"([^\"]+)\"[^>]*>(.*?)</w:style>", styles, re.DOTALL
+    ):
         if re.search(r'<w:name w:val="(?i:List Bullet)"/>', style.group(2)):
             num = re.search(r'<w:numId w:val="(\d+)"/>', style.group(2))
             if num is None:
                 return style.group(1), None
             abstract = re.search(
                 rf'<w:num w:numId="{num.group(1)}"[^>]*>\s*<w:abstractNumId w:val="(\d+)"/>',
-                numbering)
+                numbering,
+            )
             return style.group(1), abstract.group(1) if abstract else None
     return None, None
 
@@ -445,13 +541,20 @@ def _near(source: str, lineno: int | None) -> str:
     return re.sub(r"<[^>]+>", "", line)[:80]
 
 
-def core_xml(*, title: str, subject: str, creator: str, identifier: str, created: str,
-             language: str = "sv-SE") -> bytes:
+def core_xml(
+    *,
+    title: str,
+    subject: str,
+    creator: str,
+    identifier: str,
+    created: str,
+    language: str = "sv-SE",
+) -> bytes:
     """``docProps/core.xml``: what Word shows under File › Properties, and what archives read."""
     stamp = f"{created}T00:00:00Z"
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties '
+        "<cp:coreProperties "
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
@@ -464,11 +567,14 @@ def core_xml(*, title: str, subject: str, creator: str, identifier: str, created
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
-def write_docx(template: CompiledTemplate, parts: dict[str, bytes],
-               write: Callable[[bytes], None] | None = None) -> bytes:
+def write_docx(
+    template: CompiledTemplate,
+    parts: dict[str, bytes],
+    write: Callable[[bytes], None] | None = None,
+) -> bytes:
     """Zip the parts in the template's order (``[Content_Types].xml`` first, as Word expects).
 
     The container is written here rather than with :mod:`zipfile`: a part that is still the
@@ -482,26 +588,24 @@ def write_docx(template: CompiledTemplate, parts: dict[str, bytes],
     offset = 0
     for entry in template.entries:
         blob = parts[entry.name]
+        central_head = entry.own_central
         if blob is template.blobs[entry.name]:
-            local, head = entry.local, entry.central
+            chunks.append(entry.own_local)
+            size = len(entry.own_local)
         else:
             part = template.deflated(entry.name, blob)
-            local = entry.local_header(part)
-            chunks.append(local)
-            head = entry.central_head(part)
-            local_data = part.data
-            central.append(head + struct.pack("<L", offset) + entry.raw_name)
-            chunks.append(local_data)
-            offset += len(local) + len(local_data)
-            continue
-        central.append(head + struct.pack("<L", offset) + entry.raw_name)
-        chunks.append(local)
-        offset += len(local)
+            header = entry.local_header(part)
+            central_head = entry.central_head(part)
+            chunks += (header, part.data)
+            size = len(header) + len(part.data)
+        central.append(central_head + struct.pack("<L", offset) + entry.raw_name)
+        offset += size
     directory = b"".join(central)
     count = len(template.entries)
     chunks.append(directory)
-    chunks.append(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory),
-                              offset, 0))
+    chunks.append(
+        struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    )
     data = b"".join(chunks)
     if write is not None:
         write(data)

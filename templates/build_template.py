@@ -24,7 +24,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "uppdragshandling.docx"
@@ -39,6 +39,7 @@ def tag_paragraph(doc, text: str) -> None:
 def labelled(doc, label: str, value: str, style: str | None = None):
     """``Label: value`` with the label in bold, as the head block and fields are set."""
     p = doc.add_paragraph(style=style)
+    p.paragraph_format.space_after = Pt(2)
     p.add_run(f"{label}:").bold = True
     p.add_run(f" {value}")
     return p
@@ -121,6 +122,12 @@ def page_setup(doc) -> None:
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
 
+    # The Header/Footer styles carry Word's default centre (4680) and right (9360) tab stops;
+    # clear them so the one right-aligned stop at the text edge is the one used.
+    for style_name in ("Header", "Footer"):
+        stops = doc.styles[style_name].paragraph_format.tab_stops
+        for pos in (4680, 9360):
+            stops.add_tab_stop(Twips(pos), WD_TAB_ALIGNMENT.CLEAR)
     header = section.header.paragraphs[0]
     header.paragraph_format.tab_stops.add_tab_stop(Cm(16.0), WD_TAB_ALIGNMENT.RIGHT)
     header.add_run("{{ organisation }}")
@@ -144,12 +151,13 @@ def body(doc) -> None:
     tag_paragraph(doc, "{%p if supersedes %}")
     labelled(doc, "Ersätter", "{{ supersedes }}")
     tag_paragraph(doc, "{%p endif %}")
-    doc.add_paragraph("{{ organisation }}")
+    doc.add_paragraph("{{ organisation }}").paragraph_format.space_after = Pt(2)
     council = doc.add_paragraph()
+    council.paragraph_format.space_after = Pt(2)
     council.add_run("{{ council_name }}").bold = True
     labelled(doc, "Ansvarsområde", "{{ responsibility }}")
     labelled(doc, "Uppdragsgivare", "{{ issuer }}")
-    labelled(doc, "Uppdragstagare", "{{ recipient }}")
+    labelled(doc, "Uppdragstagare", "{{ recipient }}").paragraph_format.space_after = Pt(14)
 
     # The body: intro, sections and sub-sections, flattened by the generator.
     tag_paragraph(doc, "{%p for item in body %}")
