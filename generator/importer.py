@@ -814,6 +814,9 @@ def _assemble(path: Path, display: str, paragraphs: list[Paragraph], header: lis
     for i, p in enumerate(paragraphs[:first_heading]):
         if any(_label_value(x) for x in p.pieces):
             head_end = i
+    while 0 <= head_end < first_heading - 1 and paragraphs[head_end].pieces and (
+            _label_value(paragraphs[head_end].pieces[-1]) or ("", "x"))[1] == "":
+        head_end += 1  # "Uppdragstagare:" in one table cell, its value in the next
     if head_end < 0 and paragraphs and _looks_like_title(paragraphs[0], settings):
         head_end = 0  # the head block is elsewhere (page header); only the title is here
     for p in paragraphs[: head_end + 1]:
@@ -843,25 +846,25 @@ def _head_lines(paragraphs: list[Paragraph], source: Source, strict: bool,
                 values: dict[str, tuple[str, Paragraph]]) -> list[tuple[str, Paragraph]]:
     """Labelled values into ``values``; the unlabelled lines are returned."""
     unlabelled: list[tuple[str, Paragraph]] = []
-    for p in paragraphs:
-        pieces = list(p.pieces)
-        i = 0
-        while i < len(pieces):
-            found = _label_value(pieces[i])
-            if found and not found[1] and i + 1 < len(pieces) and not _label_value(pieces[i + 1]):
-                found = (found[0], pieces[i + 1])  # "Datum:" | "2024-05-21" in two table cells
-                i += 1
-            if found:
-                what, value = found
-                if what not in values:
-                    values[what] = (value, p)
-                elif fold(values[what][0]) != fold(value) and strict:
-                    source.problem(p, _("the head block gives two different values for {label}: "
-                                        "{first!r} and {second!r}").format(
-                                            label=what, first=values[what][0], second=value))
-            elif strict or not re.fullmatch(r"(?i)(sida )?\d+( (av|\() ?\d+\)?)?", pieces[i]):
-                unlabelled.append((pieces[i], p))
+    pieces = [(piece, p) for p in paragraphs for piece in p.pieces]
+    i = 0
+    while i < len(pieces):
+        piece, p = pieces[i]
+        found = _label_value(piece)
+        if found and not found[1] and i + 1 < len(pieces) and not _label_value(pieces[i + 1][0]):
+            found = (found[0], pieces[i + 1][0])  # "Datum:" | "2024-05-21" in two table cells
             i += 1
+        if found:
+            what, value = found
+            if what not in values or not values[what][0]:
+                values[what] = (value, p)
+            elif value and fold(values[what][0]) != fold(value) and strict:
+                source.problem(p, _("the head block gives two different values for {label}: "
+                                    "{first!r} and {second!r}").format(
+                                        label=what, first=values[what][0], second=value))
+        elif strict or not re.fullmatch(r"(?i)(sida )?\d+( (av|\() ?\d+\)?)?", piece):
+            unlabelled.append((piece, p))
+        i += 1
     return unlabelled
 
 
@@ -904,7 +907,7 @@ def _read_head(source: Source, head: list[Paragraph], header: list[Paragraph],
             source.problem(values["date"][1], _("the date is not a date (YYYY-MM-DD)"))
     if "dnr" in values:
         raw = fold(values["dnr"][0])
-        if raw.casefold() != DRAFT_DNR.casefold():
+        if raw and raw.casefold() != DRAFT_DNR.casefold():
             from generator.dnr import DiaryNumber
 
             try:

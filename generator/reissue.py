@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator import dates
-from generator.diff import Comparison, compare, document_paragraphs
+from generator.diff import Comparison, compare, document_paragraphs, ignore_head
 from generator.exceptions import UsageError
 from generator.i18n import _
 from generator.main import Notify, _quiet, default_path, load_councils, recover, register_path, subject
@@ -31,13 +31,7 @@ from generator.template import CompiledTemplate
 from generator.workspace import Workspace
 from generator.writer import write_new
 
-# Lines that differ between any two issues and are not a change of the mandate's text.
-HEAD_PREFIXES = ("Datum:", "Diarienummer:", "Ersätter:", "Datum för beslut:")
 PARALLEL_THRESHOLD = 16
-
-
-def is_stamp_line(text: str) -> bool:
-    return text.startswith(HEAD_PREFIXES)
 
 
 class Progress(Protocol):
@@ -161,7 +155,7 @@ def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, 
                 council_plan.missing_previous_file = True
             else:
                 council_plan.old_paragraphs = old
-                council_plan.comparison = compare(old, new_paragraphs, ignore=is_stamp_line)
+                council_plan.comparison = compare(old, new_paragraphs, ignore=ignore_head)
         plans.append(council_plan)
         progress.advance(mandate.council_id)
     progress.finish()
@@ -279,8 +273,8 @@ def describe(plans: list[CouncilPlan], color: bool = False,
             out.append(_("{council}: the file of {dnr} is missing; cannot compare (run uppdrag "
                          "verify)").format(council=cid, dnr=p.previous.dnr))
         elif p.comparison is not None and p.comparison.changed:
-            out.append(_("{council}: {count} paragraph(s) changed since {dnr}").format(
-                council=cid, count=p.comparison.paragraphs_changed, dnr=p.previous.dnr))
+            out.append(_("{council}: changes since {dnr}").format(council=cid,
+                                                                 dnr=p.previous.dnr))
             out.append(format_text(p.comparison, color=color))
         else:
             unaffected.append(cid)

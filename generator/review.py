@@ -58,6 +58,7 @@ from generator.diff import (
     text_elements,
     w,
 )
+from generator.i18n import _
 
 SETTINGS_PART = "word/settings.xml"
 HYPERLINK = w("hyperlink")
@@ -169,7 +170,7 @@ def review_docx(
         parts = {info.filename: archive.read(info.filename) for info in infos}
     root = etree.fromstring(parts[DOCUMENT_PART])
     if root.find(f".//{INS}") is not None or root.find(f".//{DEL}") is not None:
-        raise ValueError("the new document already holds tracked changes")
+        raise ValueError(_("the new document already holds tracked changes"))
     paragraphs = body_paragraphs(root)
     elements = [els[0] for els, _text in paragraphs]
     comparison = compare(old_paragraphs, [text for _els, text in paragraphs], ignore)

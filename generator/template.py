@@ -52,7 +52,9 @@ HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relation
 LIST_NUM_BASE = 1000
 _MARKER = re.compile(r"<!--uppdrag:list=(\d+)-->")
 _PARAGRAPH = re.compile(r"<w:p[ >](?:(?!<w:p[ >]).)*?</w:p>", re.DOTALL)
-_PARAGRAPH_START = re.compile(r"<w:p[ >]")
+# The same, for the encoded document.xml that lists are numbered in.
+_MARKER_BYTES = re.compile(rb"<!--uppdrag:list=(\d+)-->")
+_PARAGRAPH_START_BYTES = re.compile(rb"<w:p[ >]")
 # Elements that come before w:numPr in a paragraph's properties (ECMA-376 order).
 _BEFORE_NUMPR = (
     "w:pStyle",
@@ -291,7 +293,7 @@ class CompiledTemplate:
     # Bounded caches of what repeats between documents; plain dicts, cleared when full.
     _numbering: dict[tuple[int, ...], bytes] = field(init=False, repr=False, default_factory=dict)
     _deflated: dict[bytes, Deflated] = field(init=False, repr=False, default_factory=dict)
-    _numbered_heads: dict[tuple[str, int], str] = field(
+    _numbered_heads: dict[tuple[bytes, int], bytes] = field(
         init=False, repr=False, default_factory=dict
     )
 
@@ -354,13 +356,14 @@ class CompiledTemplate:
                 raise TemplateError(
                     _("the template {path} failed: {error}").format(path=self.path, error=err)
                 ) from None
+            blob = xml.encode("utf-8")
             if name == DOCUMENT:
-                xml, lists = self._number_lists(xml)
+                blob, lists = self._number_lists(blob)
                 if lists:
                     parts[NUMBERING] = self._numbering_for(lists)
             # Lists are numbered before the newlines patch_tags added are taken out: a newline only
             # ever stands before a paragraph's start, which numbering neither adds nor removes.
-            parts[name] = unpatch_bytes(xml.encode("utf-8"))
+            parts[name] = unpatch_bytes(blob)
         if links.ids:
             parts[DOCUMENT_RELS] = _with_links(parts[DOCUMENT_RELS], links)
         return parts
@@ -377,41 +380,44 @@ class CompiledTemplate:
         return found
 
     # -- lists --------------------------------------------------------------------------
-    def _number_lists(self, xml: str) -> tuple[str, list[int]]:
-        """Give each marked list item paragraph the numbering instance of its list.
+    def _number_lists(self, xml: bytes) -> tuple[bytes, list[int]]:
+        """Give each marked list item paragraph of document.xml the numbering instance of its list.
 
         Only the paragraphs that hold a marker are touched: each marker's paragraph is found by
         searching back for its start and forward for its end, rather than matching every
-        paragraph of the document with a regex.  A document laid out in a way that search cannot
-        be sure of (a paragraph inside a paragraph, a marker outside one) takes the general way.
+        paragraph of the document with a regex; and in the UTF-8 bytes, where searching is
+        several times faster than in a ``str`` that holds any character beyond Latin-1.  A
+        document laid out in a way that search cannot be sure of (a paragraph inside a paragraph,
+        a marker outside one) takes the general way.
         """
-        if "<!--uppdrag:list=" not in xml:
+        if b"<!--uppdrag:list=" not in xml:
             return xml, []
         lists: list[int] = []
-        out: list[str] = []
+        out: list[bytes] = []
         done = 0  # xml[:done] is in out
-        for marker in _MARKER.finditer(xml):
+        for marker in _MARKER_BYTES.finditer(xml):
             at = marker.start()
             if at < done:
                 continue  # a second marker in a paragraph already numbered
-            start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
-            end = xml.find("</w:p>", at)
+            start = max(xml.rfind(b"<w:p>", done, at), xml.rfind(b"<w:p ", done, at))
+            end = xml.find(b"</w:p>", at)
             if (
                 start < 0
                 or end < 0
-                or xml.find("</w:p>", start, at) >= 0
-                or _PARAGRAPH_START.search(xml, marker.end(), end)
+                or xml.find(b"</w:p>", start, at) >= 0
+                or _PARAGRAPH_START_BYTES.search(xml, marker.end(), end)
             ):
-                return self._number_lists_general(xml)
-            end += len("</w:p>")
+                text, lists = self._number_lists_general(xml.decode("utf-8"))
+                return text.encode("utf-8"), lists
+            end += len(b"</w:p>")
             index = int(marker.group(1))
             if index not in lists:
                 lists.append(index)
             out.append(xml[done:start])
-            out.append(self._numbered(_MARKER.sub("", xml[start:end]), index))
+            out.append(self._numbered(_MARKER_BYTES.sub(b"", xml[start:end]), index))
             done = end
         out.append(xml[done:])
-        return "".join(out), lists
+        return b"".join(out), lists
 
     def _number_lists_general(self, xml: str) -> tuple[str, list[int]]:
         """:meth:`_number_lists` by matching every paragraph: slower, and sure for any layout."""
@@ -425,11 +431,14 @@ class CompiledTemplate:
             index = int(marker.group(1))
             if index not in lists:
                 lists.append(index)
-            return self._numbered(_MARKER.sub("", para), index)
+            para = _MARKER.sub("", para)
+            if self.bullet_abstract is None:
+                return para
+            return _set_num_id(para, LIST_NUM_BASE + index)
 
         return _PARAGRAPH.sub(fix, xml), lists
 
-    def _numbered(self, para: str, index: int) -> str:
+    def _numbered(self, para: bytes, index: int) -> bytes:
         """The paragraph as an item of list ``index``; the marker already removed.
 
         Only the paragraph's start tag and properties change, and they are the same for every
@@ -438,22 +447,22 @@ class CompiledTemplate:
         if self.bullet_abstract is None:
             return para
         num_id = LIST_NUM_BASE + index
-        head_end = para.find(">") + 1
-        if para.startswith("<w:pPr>", head_end):
-            close = para.find("</w:pPr>", head_end)
-            head_end = close + len("</w:pPr>") if close >= 0 else -1
-        elif para.startswith("<w:pPr/>", head_end):
-            head_end += len("<w:pPr/>")
+        head_end = para.find(b">") + 1
+        if para.startswith(b"<w:pPr>", head_end):
+            close = para.find(b"</w:pPr>", head_end)
+            head_end = close + len(b"</w:pPr>") if close >= 0 else -1
+        elif para.startswith(b"<w:pPr/>", head_end):
+            head_end += len(b"<w:pPr/>")
         rest = para[head_end:]
-        if head_end <= 0 or "<w:pPr" in rest or "<w:numPr>" in rest:
-            return _set_num_id(para, num_id)
+        if head_end <= 0 or b"<w:pPr" in rest or b"<w:numPr>" in rest:
+            return _set_num_id(para.decode("utf-8"), num_id).encode("utf-8")
         key = (para[:head_end], num_id)
         head = self._numbered_heads.get(key)
         if head is None:
             if len(self._numbered_heads) >= _CACHE_LIMIT * 4:
                 self._numbered_heads.clear()
-            head = _set_num_id(key[0] + "</w:p>", num_id)[: -len("</w:p>")]
-            self._numbered_heads[key] = head
+            edited = _set_num_id(key[0].decode("utf-8") + "</w:p>", num_id)
+            head = self._numbered_heads[key] = edited[: -len("</w:p>")].encode("utf-8")
         return head + rest
 
     def _numbering_for(self, lists: list[int]) -> bytes:

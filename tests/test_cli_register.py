@@ -43,8 +43,9 @@ def ok(result: Result, *args: str) -> Result:
 
 
 def printed_path(result: Result) -> Path:
-    """The last line a command printed: the file it wrote."""
-    return Path(result.stdout.strip().splitlines()[-1])
+    """The last line a command printed, the file it wrote, as an absolute path (the command may
+    print it relative to the current folder)."""
+    return (Path.cwd() / result.stdout.strip().splitlines()[-1]).resolve()
 
 
 def rows(uppdrag: Run, *extra: str) -> list[dict]:
@@ -252,7 +253,7 @@ def test_decide_writes_the_decided_version_beside_the_draft(workspace: Path, upp
     assert entry["decided"] == "2024-06-10"
     assert entry["sha256"] == sha(decided)
     shown = ok(uppdrag("register", "show", "RS 2024-00001")).output
-    assert str(draft) in shown and str(decided) in shown
+    assert draft.name in shown and decided.name in shown
     assert draft_sha in shown and sha(decided) in shown
     assert ok(uppdrag("verify")).exit_code == 0
 
@@ -316,8 +317,8 @@ def test_verify_finds_modified_and_missing_files(workspace: Path, uppdrag: Run) 
     result = uppdrag("verify")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    changed = [line for line in lines if str(onkologi) in line]
-    gone = [line for line in lines if str(primarvard) in line]
+    changed = [line for line in lines if onkologi.name in line]
+    gone = [line for line in lines if primarvard.name in line]
     assert len(changed) == 1 and any(word in changed[0] for word in MODIFIED), result.output
     assert "RS 2024-00001" in changed[0]
     assert len(gone) == 1 and any(word in gone[0] for word in MISSING), result.output
