@@ -164,7 +164,7 @@ def verify(register: Path | None) -> None:
     bad = [r for r in results if r[2] != "ok"]
     labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
     for dnr, path, state in bad:
-        click.secho(f"{labels[state]}  {dnr}  {path}", fg="red")
+        click.secho(f"{labels[state]}  {dnr}  {_display(Path(path))}", fg="red")
     if bad:
         click.echo(_("{bad} of {total} issued files differ from the register.").format(
             bad=len(bad), total=len(results)), err=True)
@@ -192,7 +192,9 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        _write_csv(rows, list(rows[0]) if rows else ["dnr"])
+        from generator.register import ISSUE_COLUMNS
+
+        _write_csv(rows, list(ISSUE_COLUMNS))
     else:
         columns = [("dnr", _("Number")), ("council", _("Council")), ("date", _("Date")),
                    ("decided", _("Decided")), ("status", _("Status")),
@@ -216,7 +218,7 @@ def register_show(dnr: str, register: Path | None) -> None:
     if issue.reason:
         click.echo(_("Reason: {reason}").format(reason=issue.reason))
     for f in issue.files:
-        click.echo(f"  {f.kind:9} {f.path}  {f.sha256 or ''}")
+        click.echo(f"  {f.kind:9} {_display(Path(f.path))}  {f.sha256 or ''}")
     for event in events:
         detail = ", ".join(f"{k}={v}" for k, v in (event.get("detail") or {}).items())
         click.echo(f"  {event['timestamp']}  {event['event']}  {detail}")

@@ -57,13 +57,35 @@ HEAD_LABELS = {
     "uppdragstagare": "recipient",
 }
 #: Field labels the councils use ("Ordförande: …" with the label in bold).
-FIELD_LABELS = ("Ordförande", "Deltagare", "Adjungerande deltagare", "Mötesfrekvens",
-                "Undergrupper")
+FIELD_LABELS = (
+    "Ordförande",
+    "Deltagare",
+    "Adjungerande deltagare",
+    "Mötesfrekvens",
+    "Undergrupper",
+)
 #: Standard sub-sections: a plain title line in a text export does not say its level.
 SUBSECTIONS = {"beslutsordning": ("rapportering", "beslutsfattande")}
-_MONTHS = {m: i for i, m in enumerate(
-    ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-     "oktober", "november", "december"), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
 
 MAX_DOCX_BYTES = 50_000_000
 MAX_PART_BYTES = 50_000_000
@@ -73,8 +95,17 @@ MAX_PART_BYTES = 50_000_000
 # ---------------------------------------------------------------------------------------------
 
 ParagraphKind = Literal["heading", "bullet", "plain"]
-Role = Literal["head", "body", "decision", "signature", "distribution-title", "distribution",
-               "header", "ignored"]
+Where = Literal["body", "table", "textbox", "header"]
+Role = Literal[
+    "head",
+    "body",
+    "decision",
+    "signature",
+    "distribution-title",
+    "distribution",
+    "header",
+    "ignored",
+]
 
 
 @dataclass
@@ -96,13 +127,10 @@ class Paragraph:
     label: str = ""
     bold: bool = False
     style: str = ""
-    where: Literal["body", "table", "textbox", "header"] = "body"
+    where: Where = "body"
     pieces: tuple[str, ...] = ()
     role: Role = "body"
     list_id: str = ""
-
-    def excerpt(self, width: int = 60) -> str:
-        return _excerpt(self.text, width)
 
 
 @dataclass
@@ -152,8 +180,13 @@ def _problem(display: str, paragraph: Paragraph | None, message: str) -> Problem
         where = _("page header, paragraph {number}").format(number=paragraph.number)
     else:
         where = _("paragraph {number}").format(number=paragraph.number)
-    return Problem(display, paragraph.line, None, where,
-                   f"{message} ({_excerpt(paragraph.text, 50)!r})" if paragraph.text else message)
+    return Problem(
+        display,
+        paragraph.line,
+        None,
+        where,
+        f"{message} ({_excerpt(paragraph.text, 50)!r})" if paragraph.text else message,
+    )
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -235,21 +268,47 @@ def _w(tag: str) -> str:
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
 W_PPR, W_RPR, W_VAL = _w("pPr"), _w("rPr"), _w("val")
 W_TXBX = _w("txbxContent")
-MC_ALT, MC_CHOICE, MC_FALLBACK = (f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice",
-                                  f"{{{MC_NS}}}Fallback")
+MC_ALT, MC_CHOICE, MC_FALLBACK = (
+    f"{{{MC_NS}}}AlternateContent",
+    f"{{{MC_NS}}}Choice",
+    f"{{{MC_NS}}}Fallback",
+)
 # Containers whose children are read as if they stood in their place.
-_TRANSPARENT = {_w("ins"), _w("moveTo"), _w("smartTag"), _w("customXml"), _w("sdtContent"),
-                _w("fldSimple"), _w("dir"), _w("bdo")}
+_TRANSPARENT = {
+    _w("ins"),
+    _w("moveTo"),
+    _w("smartTag"),
+    _w("customXml"),
+    _w("sdtContent"),
+    _w("fldSimple"),
+    _w("dir"),
+    _w("bdo"),
+}
 # Content Word does not show.
-_SKIPPED = {_w("del"), _w("moveFrom"), W_PPR, W_RPR, _w("sdtPr"), _w("sdtEndPr"), MC_FALLBACK,
-            W_TXBX, _w("customXmlPr"), _w("smartTagPr"), _w("proofErr"), _w("bookmarkStart"),
-            _w("bookmarkEnd"), _w("commentRangeStart"), _w("commentRangeEnd")}
+_SKIPPED = {
+    _w("del"),
+    _w("moveFrom"),
+    W_PPR,
+    W_RPR,
+    _w("sdtPr"),
+    _w("sdtEndPr"),
+    MC_FALLBACK,
+    W_TXBX,
+    _w("customXmlPr"),
+    _w("smartTagPr"),
+    _w("proofErr"),
+    _w("bookmarkStart"),
+    _w("bookmarkEnd"),
+    _w("commentRangeStart"),
+    _w("commentRangeEnd"),
+}
 _ON = {"1", "true", "on", None}
 
 
 def _xml(blob: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                             remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+    )
     return etree.fromstring(blob, parser)
 
 
@@ -304,7 +363,11 @@ class _Styles:
             styles[sid] = _Style(
                 name=(name_el.get(W_VAL) if name_el is not None else sid) or sid,
                 based_on=based.get(W_VAL) if based is not None else None,
-                outline=outline, num_id=num_id, ilvl=ilvl, bold=bold)
+                outline=outline,
+                num_id=num_id,
+                ilvl=ilvl,
+                bold=bold,
+            )
             if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true", "on"):
                 default = sid
         return cls(styles, default)
@@ -370,7 +433,7 @@ class _DocxReader:
     count: int = 0
 
     # -- containers -------------------------------------------------------------------------
-    def walk(self, container: etree._Element, where: str) -> Iterator[Paragraph]:
+    def walk(self, container: etree._Element, where: Where) -> Iterator[Paragraph]:
         for child in container:
             tag = child.tag
             if tag == W_P:
@@ -388,7 +451,7 @@ class _DocxReader:
             elif tag in _TRANSPARENT or tag == _w("sdt"):
                 yield from self.walk(child, where)
 
-    def paragraph(self, p: etree._Element, where: str) -> Iterator[Paragraph]:
+    def paragraph(self, p: etree._Element, where: Where) -> Iterator[Paragraph]:
         # A text box belongs to (is anchored in) a paragraph; its paragraphs come first.
         for box in p.iter(W_TXBX):
             if _nearest(box, W_P) is p and not _under(box, MC_FALLBACK, p):
@@ -416,10 +479,16 @@ class _DocxReader:
         sid = sid or self.styles.default
         segments = list(self.inline(p, self.styles.bold(sid), []))
         for el in p.iter(_w("drawing"), _w("pict")):
-            if _nearest(el, W_P) is p and not _under(el, MC_FALLBACK, p) \
-                    and next(el.iter(W_TXBX), None) is None:
-                self.notes.append(_("{file}: paragraph {number}: a picture is not imported")
-                                  .format(file=self.display, number=number))
+            if (
+                _nearest(el, W_P) is p
+                and not _under(el, MC_FALLBACK, p)
+                and next(el.iter(W_TXBX), None) is None
+            ):
+                self.notes.append(
+                    _("{file}: paragraph {number}: a picture is not imported").format(
+                        file=self.display, number=number
+                    )
+                )
                 break
         text = _clean(self.text_of(segments, number))
         if not text:
@@ -437,24 +506,40 @@ class _DocxReader:
             kind = "bullet"
             fmt = self.numbering.get(f"{num_id}:{ilvl}", "bullet")
             if fmt not in ("bullet", "none"):
-                self.notes.append(_(
-                    "{file}: paragraph {number}: a numbered list is imported as a bullet list"
-                ).format(file=self.display, number=number))
+                self.notes.append(
+                    _(
+                        "{file}: paragraph {number}: a numbered list is imported as a bullet list"
+                    ).format(file=self.display, number=number)
+                )
             if ilvl:
-                self.notes.append(_(
-                    "{file}: paragraph {number}: a nested list item is imported at the first level"
-                ).format(file=self.display, number=number))
+                self.notes.append(
+                    _(
+                        "{file}: paragraph {number}: a nested list item is imported at the "
+                        "first level"
+                    ).format(file=self.display, number=number)
+                )
         visible = [s for s in segments if s.text.strip()]
         yield Paragraph(
-            kind=kind, text=text, level=level or 0, number=number, label=_bold_label(segments),
-            bold=bool(visible) and all(s.bold for s in visible), style=self.styles.name(sid),
-            where=where,  # type: ignore[arg-type]
-            pieces=_pieces("".join(s.text for s in segments)), list_id=num_id or "",
+            kind=kind,
+            text=text,
+            level=level or 0,
+            number=number,
+            label=_bold_label(segments),
+            bold=bool(visible) and all(s.bold for s in visible),
+            style=self.styles.name(sid),
+            where=where,
+            pieces=_pieces("".join(s.text for s in segments)),
+            list_id=num_id or "",
         )
 
     # -- runs -------------------------------------------------------------------------------
-    def inline(self, el: etree._Element, style_bold: bool, fields: list[dict[str, Any]],
-               url: str | None = None) -> Iterator[_Segment]:
+    def inline(
+        self,
+        el: etree._Element,
+        style_bold: bool,
+        fields: list[dict[str, Any]],
+        url: str | None = None,
+    ) -> Iterator[_Segment]:
         """The visible text of a paragraph's content, in order, with bold and link targets."""
         for child in el:
             tag = child.tag
@@ -478,8 +563,9 @@ class _DocxReader:
             elif tag in _TRANSPARENT or tag in (_w("sdt"), MC_CHOICE):
                 yield from self.inline(child, style_bold, fields, url)
 
-    def run(self, r: etree._Element, style_bold: bool, fields: list[dict[str, Any]],
-            url: str | None) -> Iterator[_Segment]:
+    def run(
+        self, r: etree._Element, style_bold: bool, fields: list[dict[str, Any]], url: str | None
+    ) -> Iterator[_Segment]:
         bold = style_bold
         rpr = r.find(W_RPR)
         if rpr is not None:
@@ -550,10 +636,12 @@ class _DocxReader:
             else:
                 out.append(label)
                 if not seg.url.startswith("#"):
-                    self.notes.append(_(
-                        "{file}: paragraph {number}: the link to {url} cannot be written in the "
-                        "data format and is imported as its text only").format(
-                            file=self.display, number=number, url=seg.url))
+                    self.notes.append(
+                        _(
+                            "{file}: paragraph {number}: the link to {url} cannot be written "
+                            "in the data format and is imported as its text only"
+                        ).format(file=self.display, number=number, url=seg.url)
+                    )
             i = j
         return "".join(out)
 
@@ -597,7 +685,7 @@ def _read_numbering(root: etree._Element | None) -> dict[str, str]:
         levels = {}
         for lvl in an.iter(_w("lvl")):
             fmt = lvl.find(_w("numFmt"))
-            levels[lvl.get(_w("ilvl")) or "0"] = (fmt.get(W_VAL) if fmt is not None else "bullet")
+            levels[lvl.get(_w("ilvl")) or "0"] = fmt.get(W_VAL) if fmt is not None else "bullet"
         abstract[an.get(_w("abstractNumId")) or ""] = levels
     out = {}
     for num in root.iter(_w("num")):
@@ -623,8 +711,9 @@ def _rels(root: etree._Element | None) -> tuple[dict[str, str], dict[str, str]]:
     return links, headers
 
 
-def read_docx(path: Path, *, settings: Settings | None = None,
-              library: Library | None = None) -> Source:
+def read_docx(
+    path: Path, *, settings: Settings | None = None, library: Library | None = None
+) -> Source:
     """Read a ``.docx`` as Word saves it (Swedish or English Word, head block anywhere).
 
     ``settings`` help tell the organisation line from the council name in the head block, and
@@ -637,8 +726,17 @@ def read_docx(path: Path, *, settings: Settings | None = None,
     except FileNotFoundError:
         raise DataError([Problem(display, None, None, "", _("file not found"))]) from None
     if size > MAX_DOCX_BYTES:
-        raise DataError([Problem(display, None, None, "", _(
-            "the file is larger than {limit} bytes").format(limit=MAX_DOCX_BYTES))])
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    _("the file is larger than {limit} bytes").format(limit=MAX_DOCX_BYTES),
+                )
+            ]
+        )
     parts: dict[str, etree._Element | None] = {}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -648,9 +746,19 @@ def read_docx(path: Path, *, settings: Settings | None = None,
                 if name not in names:
                     return None
                 if archive.getinfo(name).file_size > MAX_PART_BYTES:
-                    raise DataError([Problem(display, None, None, "", _(
-                        "the part {part} of the document is unreasonably large").format(
-                            part=name))])
+                    raise DataError(
+                        [
+                            Problem(
+                                display,
+                                None,
+                                None,
+                                "",
+                                _("the part {part} of the document is unreasonably large").format(
+                                    part=name
+                                ),
+                            )
+                        ]
+                    )
                 return _xml(archive.read(name))
 
             document = part("word/document.xml")
@@ -670,21 +778,41 @@ def read_docx(path: Path, *, settings: Settings | None = None,
                     if root is not None:
                         headers.append(root)
     except (zipfile.BadZipFile, KeyError, OSError):
-        raise DataError([Problem(display, None, None, "", _(
-            "the file is not a Word document (.docx); open it in Word and save it as .docx"))]
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    _(
+                        "the file is not a Word document (.docx); open it in Word and save it "
+                        "as .docx"
+                    ),
+                )
+            ]
         ) from None
     except etree.XMLSyntaxError as err:
-        raise DataError([Problem(display, None, None, "", _(
-            "the Word document is damaged: {error}").format(error=err))]) from None
-    reader = _DocxReader(display, _Styles.read(parts["styles"]), links,
-                         _read_numbering(parts["numbering"]))
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    _("the Word document is damaged: {error}").format(error=err),
+                )
+            ]
+        ) from None
+    reader = _DocxReader(
+        display, _Styles.read(parts["styles"]), links, _read_numbering(parts["numbering"])
+    )
     paragraphs = _with_lists(list(reader.walk(body, "body"))) if body is not None else []
     header_paragraphs: list[Paragraph] = []
     for root in headers:
         reader.count = 0
         header_paragraphs.extend(reader.walk(root, "header"))
-    return _assemble(path, display, paragraphs, header_paragraphs, settings, library,
-                     reader.notes)
+    return _assemble(path, display, paragraphs, header_paragraphs, settings, library, reader.notes)
 
 
 def _with_lists(paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -692,8 +820,11 @@ def _with_lists(paragraphs: list[Paragraph]) -> list[Paragraph]:
     previous: Paragraph | None = None
     for paragraph in paragraphs:
         if paragraph.kind == "bullet":
-            paragraph.new_list = (previous is None or previous.kind != "bullet"
-                                  or previous.list_id != paragraph.list_id)
+            paragraph.new_list = (
+                previous is None
+                or previous.kind != "bullet"
+                or previous.list_id != paragraph.list_id
+            )
         previous = paragraph
     return paragraphs
 
@@ -714,7 +845,7 @@ def _md_inline(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _MD_LINK.finditer(text):
-        out.append(_MD_ESCAPE.sub(r"\1", text[pos: m.start()].replace("**", "")))
+        out.append(_MD_ESCAPE.sub(r"\1", text[pos : m.start()].replace("**", "")))
         label = _MD_ESCAPE.sub(r"\1", m.group(1).replace("**", ""))
         out.append(f"[{label}]({m.group(2)})")
         pos = m.end()
@@ -722,8 +853,9 @@ def _md_inline(text: str) -> str:
     return "".join(out)
 
 
-def read_text(path: Path, *, settings: Settings | None = None,
-              library: Library | None = None) -> Source:
+def read_text(
+    path: Path, *, settings: Settings | None = None, library: Library | None = None
+) -> Source:
     """Read a text or markdown export of a mandate (like ``tests/seeds/*.txt``).
 
     Paragraphs are separated by blank lines; lines of one paragraph were line breaks in Word.
@@ -755,10 +887,17 @@ def _md_group(group: list[tuple[int, str]], count: int) -> list[Paragraph]:
             return
         raw = "\n".join(x for _n, x in lines)
         label = _MD_LABEL.match(raw)
-        out.append(Paragraph(
-            kind="plain", text=_clean(_md_inline(raw)), number=count + len(out) + 1,
-            line=lines[0][0], bold=raw.startswith("**") and raw.endswith("**") and len(raw) > 4,
-            label=label.group(1).strip() if label else "", pieces=_pieces(_md_inline(raw))))
+        out.append(
+            Paragraph(
+                kind="plain",
+                text=_clean(_md_inline(raw)),
+                number=count + len(out) + 1,
+                line=lines[0][0],
+                bold=raw.startswith("**") and raw.endswith("**") and len(raw) > 4,
+                label=label.group(1).strip() if label else "",
+                pieces=_pieces(_md_inline(raw)),
+            )
+        )
         lines.clear()
 
     for number, line in group:
@@ -767,13 +906,29 @@ def _md_group(group: list[tuple[int, str]], count: int) -> list[Paragraph]:
         if heading:
             emit_plain()
             title = _clean(_md_inline(heading.group(2)))
-            out.append(Paragraph(kind="heading", text=title, level=len(heading.group(1)),
-                                 number=count + len(out) + 1, line=number, pieces=(title,)))
+            out.append(
+                Paragraph(
+                    kind="heading",
+                    text=title,
+                    level=len(heading.group(1)),
+                    number=count + len(out) + 1,
+                    line=number,
+                    pieces=(title,),
+                )
+            )
         elif bullet and not line.lstrip().startswith("**"):
             emit_plain()
             item = _clean(_md_inline(bullet.group(1)))
-            out.append(Paragraph(kind="bullet", text=item, number=count + len(out) + 1,
-                                 line=number, new_list=first_bullet, pieces=(item,)))
+            out.append(
+                Paragraph(
+                    kind="bullet",
+                    text=item,
+                    number=count + len(out) + 1,
+                    line=number,
+                    new_list=first_bullet,
+                    pieces=(item,),
+                )
+            )
             first_bullet = False
         elif line[:1].isspace() and not lines and out and out[-1].kind == "bullet":
             # An indented line under a bullet continues the bullet on a new line.
@@ -799,8 +954,15 @@ def _label_value(piece: str) -> tuple[str, str] | None:
     return (what, m.group(2).strip()) if what else None
 
 
-def _assemble(path: Path, display: str, paragraphs: list[Paragraph], header: list[Paragraph],
-              settings: Settings | None, library: Library | None, notes: list[str]) -> Source:
+def _assemble(
+    path: Path,
+    display: str,
+    paragraphs: list[Paragraph],
+    header: list[Paragraph],
+    settings: Settings | None,
+    library: Library | None,
+    notes: list[str],
+) -> Source:
     """Give every paragraph its role and collect the head-block values."""
     source = Source(path=path, display=display, paragraphs=header + paragraphs, notes=list(notes))
     for p in header:
@@ -808,27 +970,35 @@ def _assemble(path: Path, display: str, paragraphs: list[Paragraph], header: lis
     if library is not None:
         _title_lines(paragraphs, library)
     # The head block of the body ends with its last head label before the first section.
-    first_heading = next((i for i, p in enumerate(paragraphs)
-                          if p.kind == "heading" or _is_distribution_title(p)), len(paragraphs))
+    first_heading = next(
+        (i for i, p in enumerate(paragraphs) if p.kind == "heading" or _is_distribution_title(p)),
+        len(paragraphs),
+    )
     head_end = -1
     for i, p in enumerate(paragraphs[:first_heading]):
         if any(_label_value(x) for x in p.pieces):
             head_end = i
-    while 0 <= head_end < first_heading - 1 and paragraphs[head_end].pieces and (
-            _label_value(paragraphs[head_end].pieces[-1]) or ("", "x"))[1] == "":
+    while (
+        0 <= head_end < first_heading - 1
+        and paragraphs[head_end].pieces
+        and (_label_value(paragraphs[head_end].pieces[-1]) or ("", "x"))[1] == ""
+    ):
         head_end += 1  # "Uppdragstagare:" in one table cell, its value in the next
     if head_end < 0 and paragraphs and _looks_like_title(paragraphs[0], settings):
         head_end = 0  # the head block is elsewhere (page header); only the title is here
     for p in paragraphs[: head_end + 1]:
         p.role = "head"
     _read_head(source, paragraphs[: head_end + 1], header, settings)
-    _read_tail(source, paragraphs[head_end + 1:], settings)
+    _read_tail(source, paragraphs[head_end + 1 :], settings)
     return source
 
 
 def _is_distribution_title(p: Paragraph) -> bool:
-    return (p.kind != "bullet" and "\n" not in p.text
-            and fold(p.text).rstrip(":").casefold() == DISTRIBUTION_TITLE.casefold())
+    return (
+        p.kind != "bullet"
+        and "\n" not in p.text
+        and fold(p.text).rstrip(":").casefold() == DISTRIBUTION_TITLE.casefold()
+    )
 
 
 def _looks_like_title(p: Paragraph, settings: Settings | None) -> bool:
@@ -842,8 +1012,12 @@ def _looks_like_title(p: Paragraph, settings: Settings | None) -> bool:
     return p.bold and fold(p.text).lower().startswith("uppdragshandling")
 
 
-def _head_lines(paragraphs: list[Paragraph], source: Source, strict: bool,
-                values: dict[str, tuple[str, Paragraph]]) -> list[tuple[str, Paragraph]]:
+def _head_lines(
+    paragraphs: list[Paragraph],
+    source: Source,
+    strict: bool,
+    values: dict[str, tuple[str, Paragraph]],
+) -> list[tuple[str, Paragraph]]:
     """Labelled values into ``values``; the unlabelled lines are returned."""
     unlabelled: list[tuple[str, Paragraph]] = []
     pieces = [(piece, p) for p in paragraphs for piece in p.pieces]
@@ -859,17 +1033,22 @@ def _head_lines(paragraphs: list[Paragraph], source: Source, strict: bool,
             if what not in values or not values[what][0]:
                 values[what] = (value, p)
             elif value and fold(values[what][0]) != fold(value) and strict:
-                source.problem(p, _("the head block gives two different values for {label}: "
-                                    "{first!r} and {second!r}").format(
-                                        label=what, first=values[what][0], second=value))
+                source.problem(
+                    p,
+                    _(
+                        "the head block gives two different values for {label}: "
+                        "{first!r} and {second!r}"
+                    ).format(label=what, first=values[what][0], second=value),
+                )
         elif strict or not re.fullmatch(r"(?i)(sida )?\d+( (av|\() ?\d+\)?)?", piece):
             unlabelled.append((piece, p))
         i += 1
     return unlabelled
 
 
-def _read_head(source: Source, head: list[Paragraph], header: list[Paragraph],
-               settings: Settings | None) -> None:
+def _read_head(
+    source: Source, head: list[Paragraph], header: list[Paragraph], settings: Settings | None
+) -> None:
     """Title, date, number, organisation, council and the three head fields."""
     values: dict[str, tuple[str, Paragraph]] = {}
     rest: dict[bool, list[Paragraph]] = {True: [], False: []}
@@ -881,8 +1060,11 @@ def _read_head(source: Source, head: list[Paragraph], header: list[Paragraph],
                 rest[strict].append(p)
     body_lines = _dedupe(_head_lines(rest[True], source, True, values))
     seen = {fold(text).casefold() for text, _p in body_lines}
-    header_lines = [x for x in _dedupe(_head_lines(rest[False], source, False, values))
-                    if fold(x[0]).casefold() not in seen]
+    header_lines = [
+        x
+        for x in _dedupe(_head_lines(rest[False], source, False, values))
+        if fold(x[0]).casefold() not in seen
+    ]
     # The unlabelled lines are the organisation and the council's name, in that order.
     org_name = fold(settings.organisation).casefold() if settings else None
     for lines, strict in ((body_lines, True), (header_lines, False)):
@@ -899,8 +1081,11 @@ def _read_head(source: Source, head: list[Paragraph], header: list[Paragraph],
             if strict:
                 source.problem(p, _("this line of the head block is not understood"))
             else:
-                source.notes.append(_("{file}: the page header line {text!r} is not imported")
-                                    .format(file=source.display, text=text))
+                source.notes.append(
+                    _("{file}: the page header line {text!r} is not imported").format(
+                        file=source.display, text=text
+                    )
+                )
     if "date" in values:
         source.date = _parse_date(values["date"][0])
         if source.date is None:
@@ -914,8 +1099,11 @@ def _read_head(source: Source, head: list[Paragraph], header: list[Paragraph],
                 source.dnr = str(DiaryNumber.parse(raw))
             except UsageError:
                 source.dnr = raw
-                source.notes.append(_("{file}: the diary number {dnr!r} is not in the standard "
-                                      "form").format(file=source.display, dnr=raw))
+                source.notes.append(
+                    _("{file}: the diary number {dnr!r} is not in the standard form").format(
+                        file=source.display, dnr=raw
+                    )
+                )
     if "supersedes" in values:
         source.supersedes = fold(values["supersedes"][0])
     for what in ("responsibility", "issuer", "recipient"):
@@ -954,39 +1142,54 @@ def _read_tail(source: Source, rest: list[Paragraph], settings: Settings | None)
         source.decision_found = True
         first, _sep, after = p.text.partition("\n")
         lines = [x for x in after.split("\n") if x.strip()]
-        value = fold(first[len(DECISION_LABEL):].lstrip(" :"))
+        value = fold(first[len(DECISION_LABEL) :].lstrip(" :"))
         if value.startswith("(") or not value:
             if value and value.casefold() != DECISION_PLACEHOLDER.casefold():
-                source.notes.append(_("{file}: the decision date {text!r} is read as not yet "
-                                      "decided").format(file=source.display, text=value))
+                source.notes.append(
+                    _("{file}: the decision date {text!r} is read as not yet decided").format(
+                        file=source.display, text=value
+                    )
+                )
         else:
             source.decided = _parse_date(value)
             if source.decided is None:
                 source.problem(p, _("the decision date is not a date (YYYY-MM-DD)"))
-        signature = rest[decision + 1: end]
+        signature = rest[decision + 1 : end]
     else:
-        source.notes.append(_("{file}: there is no '{label}' line; the rendered document will have "
-                              "one").format(file=source.display, label=DECISION_LABEL))
+        source.notes.append(
+            _("{file}: there is no '{label}' line; the rendered document will have one").format(
+                file=source.display, label=DECISION_LABEL
+            )
+        )
         if settings is not None:
-            start = next((i for i in range(end - 1, -1, -1) if rest[i].kind == "plain" and
-                          fold(rest[i].text.split("\n")[0]) == fold(settings.signatory_name)),
-                         None)
+            start = next(
+                (
+                    i
+                    for i in range(end - 1, -1, -1)
+                    if rest[i].kind == "plain"
+                    and fold(rest[i].text.split("\n")[0]) == fold(settings.signatory_name)
+                ),
+                None,
+            )
             if start is not None:
                 signature = rest[start:end]
     for p in signature:
         p.role = "signature"
         if p.kind == "heading":
-            source.problem(p, _("a heading between the signature and the distribution list is "
-                                "not understood"))
+            source.problem(
+                p, _("a heading between the signature and the distribution list is not understood")
+            )
         lines.extend(x for x in p.text.split("\n") if x.strip())
     source.signature = [fold(x) for x in lines]
     if len(source.signature) > 2:
         where = signature[-1] if signature else rest[decision] if decision is not None else None
-        source.problem(where, _("the signature has more than two lines (name and title); the "
-                                "rest would be lost"))
+        source.problem(
+            where,
+            _("the signature has more than two lines (name and title); the rest would be lost"),
+        )
     if dist is not None:
         rest[dist].role = "distribution-title"
-        for p in rest[dist + 1:]:
+        for p in rest[dist + 1 :]:
             if p.kind == "heading":
                 source.problem(p, _("a heading after the distribution list is not understood"))
                 p.role = "ignored"
@@ -1029,10 +1232,12 @@ class _Matcher:
     used: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # The merge's own resolution (nested references, one-text lists), so that "identical to
+        # a clause" means identical to what rendering the clause gives.
         from generator.clauses import _Merger
 
         loaded = Loaded(path=self.library.loaded.path, data={}, display="")
-        for clause_id, value in self.library.clauses.items():
+        for clause_id in self.library.clauses:
             merger = _Merger(loaded, self.library, {})
             text = merger.text_clause(clause_id, {}, "klausul", [], ())
             if not merger.problems and text.strip():
@@ -1041,7 +1246,6 @@ class _Matcher:
             items = merger.block({}, 0, {"klausul": clause_id}, [], ())
             if not merger.problems and items:
                 self.blocks[clause_id] = items
-            del value
 
     def text(self, clause_id: str) -> str:
         return self.overrides.get(clause_id, self.inline_texts.get(clause_id, ""))
@@ -1066,6 +1270,14 @@ class _Matcher:
                 continue
             if plain_key(value) == wanted_plain and inline.links(value):
                 self.overrides[clause_id] = text
+                return clause_id
+        return None
+
+    def part_of(self, text: str) -> str | None:
+        """The clause of several paragraphs that ``text`` is one paragraph of."""
+        wanted = key(text)
+        for clause_id, items in self.blocks.items():
+            if len(items) > 1 and any(key(item.plain()) == wanted for item in items):
                 return clause_id
         return None
 
@@ -1154,15 +1366,29 @@ class Report:
 
     def lines(self) -> list[str]:
         """The report in the user's language, one line each, for the command line."""
-        out = [ngettext("{count} standard clause recognised: {ids}",
-                        "{count} standard clauses recognised: {ids}", len(self.clauses)).format(
-                            count=len(self.clauses), ids=", ".join(self.clauses) or "–")]
+        out = _wrap(
+            ngettext(
+                "{count} standard clause recognised: {ids}",
+                "{count} standard clauses recognised: {ids}",
+                len(self.clauses),
+            ).format(count=len(self.clauses), ids=", ".join(self.clauses) or "–"),
+            WIDTH,
+            indent="    ",
+        )
         for clause_id in self.overridden:
-            out.append(_("  {id}: the document's own version (its link differs from the "
-                         "library's) is kept under klausuler:").format(id=clause_id))
-        out.append(ngettext("{count} text is the council's own:",
-                            "{count} texts are the council's own:", len(self.own)).format(
-                                count=len(self.own)))
+            out.append(
+                _(
+                    "  {id}: the document's own version (its link differs from the "
+                    "library's) is kept under klausuler:"
+                ).format(id=clause_id)
+            )
+        out.append(
+            ngettext(
+                "{count} text is the council's own:",
+                "{count} texts are the council's own:",
+                len(self.own),
+            ).format(count=len(self.own))
+        )
         out.extend(f"  – {_excerpt(text, 90)}" for text in self.own)
         if self.notes:
             out.append(_("To check:"))
@@ -1175,8 +1401,9 @@ class Report:
         if self.decided:
             stamp.append(f"--decided {self.decided.isoformat()}")
         if stamp:
-            out.append(_("The document's own date and number: {options}").format(
-                options=" ".join(stamp)))
+            out.append(
+                _("The document's own date and number: {options}").format(options=" ".join(stamp))
+            )
         return out
 
 
@@ -1250,8 +1477,9 @@ class _Converter:
         if label.casefold() in known or (p.label and fold(p.label) == fold(label)):
             return label, rest
         # A short label before a standard text: the library's way of writing a field.
-        short = len(label.split()) <= 3 and label[:1].isupper() and not re.search(r"[.,;()\d]",
-                                                                                  label)
+        short = (
+            len(label.split()) <= 3 and label[:1].isupper() and not re.search(r"[.,;()\d]", label)
+        )
         if short:
             first = self.matcher.parts(rest)[0]
             if isinstance(first, dict):
@@ -1271,8 +1499,11 @@ class _Converter:
             if p.kind == "bullet":
                 items = [self.inline_value(p.text)]
                 i += 1
-                while i < len(paragraphs) and paragraphs[i].kind == "bullet" \
-                        and not paragraphs[i].new_list:
+                while (
+                    i < len(paragraphs)
+                    and paragraphs[i].kind == "bullet"
+                    and not paragraphs[i].new_list
+                ):
                     items.append(self.inline_value(paragraphs[i].text))
                     i += 1
                 out.append({"punkter": items})
@@ -1298,6 +1529,14 @@ class _Converter:
             return {"fält": label, "text": text}
         parts = self.parts(p.text)
         if len(parts) == 1:
+            clause_id = self.matcher.part_of(p.text)
+            if clause_id:
+                self.report.notes.append(
+                    _(
+                        "{file}: paragraph {number} is one paragraph of the clause {id}, but the "
+                        "clause's other paragraphs do not follow it; it is kept as own text"
+                    ).format(file=self.source.display, number=p.number, id=clause_id)
+                )
             return parts[0]
         return {"stycke": parts}
 
@@ -1310,10 +1549,14 @@ class _Converter:
             if p.kind == "heading":
                 level = max(1, p.level)
                 if not stack and level > 1:
-                    self.report.notes.append(_(
-                        "{file}: paragraph {number}: the heading {title!r} stands at level {level} "
-                        "without a section above it; it is imported as a section").format(
-                            file=self.source.display, number=p.number, title=p.text, level=level))
+                    self.report.notes.append(
+                        _(
+                            "{file}: paragraph {number}: the heading {title!r} stands at level "
+                            "{level} without a section above it; it is imported as a section"
+                        ).format(
+                            file=self.source.display, number=p.number, title=p.text, level=level
+                        )
+                    )
                     level = 1
                 while stack and stack[-1].level >= level:
                     stack.pop()
@@ -1353,41 +1596,58 @@ class _Converter:
         return out
 
 
-def to_council(source: Source, library: Library, settings: Settings | None = None
-               ) -> tuple[dict[str, Any], Report]:
+def to_council(
+    source: Source, library: Library, settings: Settings | None = None
+) -> tuple[dict[str, Any], Report]:
     """The council data for ``source``, with library text as clause references.
 
     Raises :class:`DataError` when content would be lost; the data returned renders, with the
     document's own date, number and decision date, to the same text line for line (checked here).
     """
     _title_lines(source.body, library)
-    report = Report(source.display, notes=list(source.notes), date=source.date, dnr=source.dnr,
-                    decided=source.decided)
+    report = Report(
+        source.display,
+        notes=list(source.notes),
+        date=source.date,
+        dnr=source.dnr,
+        decided=source.decided,
+    )
     problems = list(source.problems)
     matcher = _Matcher(library)
     conv = _Converter(source, library, matcher, report)
     data: dict[str, Any] = {}
-    for data_key, value, label in (("namn", source.council, _("the council's name")),
-                                   ("ansvarsområde", source.responsibility, "Ansvarsområde"),
-                                   ("uppdragsgivare", source.issuer, "Uppdragsgivare"),
-                                   ("uppdragstagare", source.recipient, "Uppdragstagare")):
+    for data_key, value, label in (
+        ("namn", source.council, _("the council's name")),
+        ("ansvarsområde", source.responsibility, "Ansvarsområde"),
+        ("uppdragsgivare", source.issuer, "Uppdragsgivare"),
+        ("uppdragstagare", source.recipient, "Uppdragstagare"),
+    ):
         if value:
             data[data_key] = value
         elif data_key != "uppdragsgivare":
-            problems.append(_problem(source.display, None, _(
-                "the head block has no {what}").format(what=label)))
+            problems.append(
+                _problem(source.display, None, _("the head block has no {what}").format(what=label))
+            )
     if settings is not None:
         if data.get("uppdragsgivare") and fold(data["uppdragsgivare"]) == fold(
-                settings.signatory_name):
+            settings.signatory_name
+        ):
             del data["uppdragsgivare"]
         _compare_settings(source, settings, report)
     intro, roots = conv.tree(source.body)
     if intro:
         data["inledning"] = conv.blocks(intro)
     if not roots:
-        problems.append(_problem(source.display, None, _(
-            "no section heading was found (such as '{title}'); a mandate needs at least one "
-            "section").format(title=next(iter(library.titles.values()), "Syfte med uppdraget"))))
+        problems.append(
+            _problem(
+                source.display,
+                None,
+                _(
+                    "no section heading was found (such as '{title}'); a mandate needs at "
+                    "least one section"
+                ).format(title=next(iter(library.titles.values()), "Syfte med uppdraget")),
+            )
+        )
     else:
         data["avsnitt"] = conv.sections(roots)
     distribution = source.distribution
@@ -1414,54 +1674,93 @@ def _compare_settings(source: Source, settings: Settings, report: Report) -> Non
     if source.signature and source.signature != expected:
         shown.append((_("signature"), " / ".join(source.signature), " / ".join(expected)))
     for what, found, used in shown:
-        report.notes.append(_("{file}: the {what} is {found!r} in the document but {used!r} in the "
-                              "settings; the settings are used").format(
-                                  file=source.display, what=what, found=found, used=used))
+        report.notes.append(
+            _(
+                "{file}: the {what} is {found!r} in the document but {used!r} in the "
+                "settings; the settings are used"
+            ).format(file=source.display, what=what, found=found, used=used)
+        )
 
 
-def _check_round_trip(source: Source, data: dict[str, Any], library: Library,
-                      settings: Settings | None) -> None:
+def _check_round_trip(
+    source: Source, data: dict[str, Any], library: Library, settings: Settings | None
+) -> None:
     """Render the data's text and compare it with the document: an import never loses text."""
     from generator.clauses import build_mandate
 
-    stand_in = settings or Settings(organisation="", series="RS", title="", document_type="",
-                                    signatory_name=str(data.get("uppdragsgivare", "")),
-                                    signatory_title="")
+    stand_in = settings or Settings(
+        organisation="",
+        series="RS",
+        title="",
+        document_type="",
+        signatory_name=str(data.get("uppdragsgivare", "")),
+        signatory_title="",
+    )
     loaded = Loaded(path=source.path.with_suffix(".yaml"), data=data, display=source.display)
     mandate = build_mandate(loaded, library, stand_in)
     expected = [(p, _kind(p.kind, p.level), key(p.text)) for p in source.body]
-    actual = [(_kind("plain" if i.kind in ("field", "paragraph") else i.kind, i.level),
-               key(i.plain())) for i in mandate.body]
+    actual = [
+        (_kind("plain" if i.kind in ("field", "paragraph") else i.kind, i.level), key(i.plain()))
+        for i in mandate.body
+    ]
     for index, (p, kind, text) in enumerate(expected):
         got = actual[index] if index < len(actual) else None
         if got != (kind, text):
-            raise DataError([_problem(source.display, p, _(
-                "the import would not reproduce this paragraph word for word (it would read "
-                "{got!r})").format(got=_excerpt(got[1], 60) if got else "–"))])
+            raise DataError(
+                [
+                    _problem(
+                        source.display,
+                        p,
+                        _(
+                            "the import would not reproduce this paragraph word for word (it "
+                            "would read {got!r})"
+                        ).format(got=_excerpt(got[1], 60) if got else "–"),
+                    )
+                ]
+            )
     if len(actual) > len(expected):
-        raise DataError([_problem(source.display, None, _(
-            "the import would add text that is not in the document: {text!r}").format(
-                text=_excerpt(actual[len(expected)][1], 60)))])
+        raise DataError(
+            [
+                _problem(
+                    source.display,
+                    None,
+                    _("the import would add text that is not in the document: {text!r}").format(
+                        text=_excerpt(actual[len(expected)][1], 60)
+                    ),
+                )
+            ]
+        )
     if [key(t) for t in mandate.distribution] != [key(t) for t in source.distribution]:
         first = next((p for p in source.paragraphs if p.role == "distribution"), None)
-        raise DataError([_problem(source.display, first, _(
-            "the distribution list would not be reproduced word for word"))])
+        raise DataError(
+            [
+                _problem(
+                    source.display,
+                    first,
+                    _("the distribution list would not be reproduced word for word"),
+                )
+            ]
+        )
 
 
 def _kind(kind: str, level: int) -> str:
     return f"heading{level}" if kind == "heading" else kind
 
 
-def import_document(path: Path, library: Library, settings: Settings | None = None
-                    ) -> tuple[dict[str, Any], Report, Source]:
+def import_document(
+    path: Path, library: Library, settings: Settings | None = None
+) -> tuple[dict[str, Any], Report, Source]:
     """Read a .docx or a text export (by its suffix) and convert it: all of an import but the
     writing, so that the command can show the report before anything is written."""
     path = Path(path)
     if path.suffix.lower() in (".docx", ".docm", ".dotx"):
         source = read_docx(path, settings=settings, library=library)
     elif path.suffix.lower() == ".doc":
-        raise UsageError(_("{path} is an old Word file (.doc); open it in Word and save it as "
-                           ".docx").format(path=path))
+        raise UsageError(
+            _("{path} is an old Word file (.doc); open it in Word and save it as .docx").format(
+                path=path
+            )
+        )
     else:
         source = read_text(path, settings=settings, library=library)
     data, report = to_council(source, library, settings)
@@ -1477,8 +1776,13 @@ _TOP_GAP = ("inledning", "avsnitt", "sändlista", "klausuler")
 
 
 def _foldable(text: str) -> bool:
-    return (text == text.strip() and "\n" not in text and "  " not in text
-            and text.isprintable() and not text.startswith(("#", "-", "[", "{", "'", '"')))
+    return (
+        text == text.strip()
+        and "\n" not in text
+        and "  " not in text
+        and text.isprintable()
+        and not text.startswith(("#", "-", "[", "{", "'", '"'))
+    )
 
 
 def _styled(value: Any, column: int) -> Any:
@@ -1500,9 +1804,16 @@ def _styled(value: Any, column: int) -> Any:
                 node[k] = _scalar(v, column + len(str(k)) + 2, column + 2)
         return node
     if isinstance(value, list):
-        return CommentedSeq([_styled(v, column + 2) if isinstance(v, list)
-                             else _styled(v, column) if isinstance(v, dict)
-                             else _scalar(v, column, column) for v in value])
+        return CommentedSeq(
+            [
+                _styled(v, column + 2)
+                if isinstance(v, list)
+                else _styled(v, column)
+                if isinstance(v, dict)
+                else _scalar(v, column, column)
+                for v in value
+            ]
+        )
     return _scalar(value, column, column)
 
 
@@ -1511,8 +1822,11 @@ def _scalar(value: Any, inline_column: int, block_column: int) -> Any:
 
     if not isinstance(value, str):
         return value
-    if "\n" in value and value == value.strip() and all(
-            line == line.strip() and line.isprintable() for line in value.split("\n")):
+    if (
+        "\n" in value
+        and value == value.strip()
+        and all(line == line.strip() and line.isprintable() for line in value.split("\n"))
+    ):
         return LiteralScalarString(value)
     if inline_column + len(value) > WIDTH and _foldable(value):
         scalar = FoldedScalarString(value)
@@ -1557,8 +1871,10 @@ def to_yaml(data: dict[str, Any], header: str = "") -> str:
             if top.group(1) in _TOP_GAP:
                 out.append("")
                 if top.group(1) == "klausuler":
-                    out.append("# Rådets egna versioner av klausuler: länken skiljer sig från "
-                               "bibliotekets.")
+                    out.append(
+                        "# Rådets egna versioner av klausuler: länken skiljer sig från "
+                        "bibliotekets."
+                    )
         elif in_sections and re.match(r"^  [a-z0-9åäö][a-z0-9åäö\-_]*:( \[\])?$", line):
             if not first_section:
                 out.append("")
@@ -1578,37 +1894,58 @@ def header_comment(name: str, source: Source | None) -> str:
     text = f"{name}, importerad från {source.path.name}"
     if stamp:
         text += f" ({', '.join(stamp)})"
-    text += (". Gemensam text hämtas ur data/klausuler.yaml; här står bara det som är rådets "
-             "eget.")
+    text += ". Gemensam text hämtas ur data/klausuler.yaml; här står bara det som är rådets eget."
     return "\n".join(_wrap(text, WIDTH - 2))
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     import textwrap
 
-    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 def write_council(data: dict[str, Any], path: Path, source: Source | None = None) -> Path:
     """Write an imported council file; an existing file is never overwritten."""
     from ruamel.yaml import YAML
 
-    from generator.writer import write_new
-
-    path = Path(path)
-    if path.exists():
-        raise UsageError(_("{path} already exists and an import never overwrites a council file; "
-                           "choose another file with -o").format(path=path))
-    text = to_yaml(data, header_comment(str(data.get("namn", path.stem)), source))
+    text = to_yaml(data, header_comment(str(data.get("namn", Path(path).stem)), source))
     # The file must read back as exactly the data: folding is the writer's own, so it is checked.
     if YAML(typ="safe").load(text) != data:
         raise AssertionError("the council file does not read back as the imported data")
+    return write_new_file(path, text)
+
+
+def write_new_file(path: Path, text: str) -> Path:
+    """Create a council file atomically; refuse when it exists (a council file is the secretary's
+    work, so neither an import nor ``uppdrag new`` may replace one)."""
+    from generator.writer import write_new
+
+    path = Path(path)
+    refused = UsageError(
+        _(
+            "{path} already exists and is never overwritten by an import or a new council; "
+            "choose another file with -o"
+        ).format(path=path)
+    )
+    if path.exists():
+        raise refused
     try:
         write_new(path, text.encode("utf-8"))
-    except RegisterError:
-        raise UsageError(_("{path} already exists and an import never overwrites a council file; "
-                           "choose another file with -o").format(path=path)) from None
+    except RegisterError:  # created meanwhile: write_new links, so it never replaces a file
+        raise refused from None
     return path
+
+
+def suggest_council_id(name: str) -> str:
+    """A council id from its name, as the hand-written files are named:
+    "Samordningsråd primärvård" → ``primarvard``."""
+    text = fold(name).lower()
+    text = re.sub(r"^samordningsråd(et)?( för)?\s+", "", text)
+    text = text.translate(str.maketrans("åäöéü", "aaoeu"))
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug or "rad"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1619,7 +1956,8 @@ _COUNCIL_ID = re.compile(r"^[a-z0-9][a-z0-9\-_]*$")
 _QUOTES_SENTENCE = (
     "Ordförande har en samordnande roll och kan fatta beslut om regionala rutiner i enlighet med "
     "specifikt erhållna mandat som beskrivs i ”Beslutsmandat för regionala rutiner inom hälso- och "
-    "sjukvård” (SSN 2023-00470).")
+    "sjukvård” (SSN 2023-00470)."
+)
 
 
 def _fill(what: str) -> str:
@@ -1631,11 +1969,15 @@ def new_council(council_id: str, name: str, library: Library) -> str:
     their usual order, and :data:`MARKER` wherever a secretary must write the council's own text.
     """
     if not _COUNCIL_ID.match(council_id):
-        raise UsageError(_("'{id}' cannot be a council id: use lowercase letters a–z, digits and "
-                           "'-', e.g. onkologi").format(id=council_id))
+        raise UsageError(
+            _(
+                "'{id}' cannot be a council id: use lowercase letters a–z, digits and "
+                "'-', e.g. onkologi"
+            ).format(id=council_id)
+        )
     name = fold(name)
     if not name:
-        raise UsageError(_("the council needs a name, e.g. --name \"Samordningsråd onkologi\""))
+        raise UsageError(_('the council needs a name, e.g. --name "Samordningsråd onkologi"'))
     have = library.clauses
 
     def refs(*ids: str) -> list[dict[str, str]]:
@@ -1644,33 +1986,52 @@ def new_council(council_id: str, name: str, library: Library) -> str:
     def by_prefix(prefix: str, *skip: str) -> list[dict[str, str]]:
         return [{"klausul": i} for i in have if i.startswith(prefix) and i not in skip]
 
-    description = [{"stycke": [_fill("vilka gruppen består av, hur de utses och vad de bidrar "
-                                     "med")] + refs("uppdragsbeskrivning.beakta-konsekvenser")},
-                   {"punkter": by_prefix("uppdragsbeskrivning.",
-                                         "uppdragsbeskrivning.beakta-konsekvenser")
-                    + [_fill("rådets egna uppdrag, en punkt var (ta bort raden om inga finns)")]}]
+    description = [
+        {
+            "stycke": [_fill("vilka gruppen består av, hur de utses och vad de bidrar med")]
+            + refs("uppdragsbeskrivning.beakta-konsekvenser")
+        },
+        {
+            "punkter": by_prefix("uppdragsbeskrivning.", "uppdragsbeskrivning.beakta-konsekvenser")
+            + [_fill("rådets egna uppdrag, en punkt var (ta bort raden om inga finns)")]
+        },
+    ]
     organisation: list[Any] = [
         {"fält": "Ordförande", "text": refs("arbetsorganisation.ordforande")},
-        {"fält": "Deltagare", "text": refs("arbetsorganisation.deltagare-chefer")
-         + [_fill("vem som utser deltagarna")] + refs("arbetsorganisation.helhetsperspektiv")},
+        {
+            "fält": "Deltagare",
+            "text": refs("arbetsorganisation.deltagare-chefer")
+            + [_fill("vem som utser deltagarna")]
+            + refs("arbetsorganisation.helhetsperspektiv"),
+        },
         {"fält": "Adjungerande deltagare", "text": refs("arbetsorganisation.adjungerade")},
         {"fält": "Mötesfrekvens", "text": _fill("antal möten, t.ex. 4 – 8 ggr/år")},
-        {"fält": "Undergrupper", "text": refs("arbetsorganisation.undergrupper",
-                                              "arbetsorganisation.prioritera-uppdrag")},
+        {
+            "fält": "Undergrupper",
+            "text": refs(
+                "arbetsorganisation.undergrupper", "arbetsorganisation.prioritera-uppdrag"
+            ),
+        },
         *refs("arbetsorganisation.koordinatorsstod"),
     ]
     organisation = [b for b in organisation if not (isinstance(b, dict) and b.get("text") == [])]
-    decisions = refs("beslutsfattande.mandat", "beslutsfattande.respekt-for-ansvar") + [
-        {"stycke": [_QUOTES_SENTENCE] + refs("beslutsfattande.lyfta-behov")}
-    ] + refs("beslutsfattande.eskalering")
+    decisions = (
+        refs("beslutsfattande.mandat", "beslutsfattande.respekt-for-ansvar")
+        + [{"stycke": [_QUOTES_SENTENCE] + refs("beslutsfattande.lyfta-behov")}]
+        + refs("beslutsfattande.eskalering")
+    )
     sections: dict[str, Any] = {
         "syfte": refs("syfte.samverka"),
         "uppdragsbeskrivning": description,
         "arbetsorganisation": organisation,
         "samband": refs("samband.standard"),
         "kommunikation": refs("kommunikation.rutin"),
-        "beslutsordning": {"underavsnitt": {"rapportering": refs("rapportering.linjestruktur"),
-                                            "beslutsfattande": decisions}},
+        "beslutsordning": {
+            "underavsnitt": {
+                "rapportering": refs("rapportering.linjestruktur"),
+                "beslutsfattande": decisions,
+            }
+        },
     }
     data: dict[str, Any] = {
         "namn": name,
@@ -1678,12 +2039,13 @@ def new_council(council_id: str, name: str, library: Library) -> str:
         "uppdragstagare": _fill(f"t.ex. Ordförande, {name[:1].lower() + name[1:]}"),
         "inledning": refs("inledning.regiondirektorens-ansvar", "inledning.fordelat-ansvar"),
         "avsnitt": {k: v for k, v in sections.items() if k in library.titles},
-        "sändlista": refs("sandlista.ordforande", "sandlista.koordinator",
-                          "sandlista.forteckning"),
+        "sändlista": refs("sandlista.ordforande", "sandlista.koordinator", "sandlista.forteckning"),
     }
-    header = (f"{name}: en ny uppdragshandling. Fyll i allt som är märkt {MARKER} och kontrollera "
-              f"med `uppdrag check {council_id}`. Gemensam text hämtas ur data/klausuler.yaml; här "
-              "står bara det som är rådets eget.")
+    header = (
+        f"{name}: en ny uppdragshandling. Fyll i allt som är märkt {MARKER} och kontrollera "
+        "med `uppdrag check`. Gemensam text hämtas ur data/klausuler.yaml; här "
+        "står bara det som är rådets eget."
+    )
     return to_yaml(data, "\n".join(_wrap(header, WIDTH - 2)))
 
 

@@ -122,6 +122,8 @@ def render(
 ) -> list[Written]:
     """``uppdrag render``: a new, dated and numbered mandate for each named council."""
     date = date or dates.today()
+    if dnr is not None:
+        dnr = str(DiaryNumber.parse(dnr))  # refuse a malformed number before anything is opened
     if decided is not None and decided < date:
         raise UsageError(_("--decided {decided} is before the document date {date}").format(
             decided=dates.iso(decided), date=dates.iso(date)))
@@ -135,8 +137,13 @@ def render(
         written = []
         for mandate in loaded.mandates:
             data = render_docx(template, mandate, loaded.settings, Stamp(date, None, decided))
-            path = output or base / "utkast" / f"{safe_name(mandate.council_id)}_utkast.docx"
-            write_replaceable(path, data)
+            if output is not None:
+                # A file the user names may be an issued document: never replace it.
+                write_new(output, data)
+                path = output
+            else:
+                path = base / "utkast" / f"{safe_name(mandate.council_id)}_utkast.docx"
+                write_replaceable(path, data)
             written.append(Written(mandate.council_id, None, path))
         return written
 

@@ -432,7 +432,7 @@ class Register:
                 _(
                     "The file {path} is already recorded in the register for {dnr}; an issued "
                     "document is never overwritten. Write to another folder, or use "
-                    "`uppdrag reissue` to supersede {dnr}."
+                    "'uppdrag reissue' to supersede {dnr}."
                 ).format(path=path, dnr=row["dnr"])
             )
 
@@ -468,7 +468,7 @@ class Register:
             raise RegisterError(
                 _(
                     "The register {path} is inconsistent: the next serial {dnr} is already "
-                    "taken. Use `uppdrag register set-next` past the highest number."
+                    "taken. Use 'uppdrag register set-next' past the highest number."
                 ).format(path=self.path, dnr=number)
             )
         self._set_series(prefix, year, serial + 1)
@@ -483,7 +483,7 @@ class Register:
             raise RegisterError(
                 _(
                     "Diary number {dnr} is already in the register (status: {status}); a number "
-                    "is never given to two documents. Use `uppdrag reissue` to supersede it, or "
+                    "is never given to two documents. Use 'uppdrag reissue' to supersede it, or "
                     "leave out the number to be given a new one."
                 ).format(dnr=number, status=row["status"])
             )
@@ -952,6 +952,10 @@ class Register:
 
 
 # -- export ------------------------------------------------------------------------------------
+
+
+ISSUE_COLUMNS = ("dnr", "council", "date", "decided", "status", "subject", "path", "sha256",
+                 "supersedes", "superseded_by", "reason")
 
 
 def issues_as_dicts(issues: list[Issue]) -> list[dict[str, Any]]:

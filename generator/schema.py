@@ -15,13 +15,30 @@ from jsonschema.exceptions import ValidationError
 
 from generator.exceptions import Problem
 from generator.i18n import N_, _
-from generator.loader import Loaded, position, walk_path
+from generator.loader import (
+    FORBIDDEN_CHARS,
+    BAD_TEXT_CHAR,
+    Loaded,
+    kind_of,
+    position,
+    shown,
+    walk_path,
+)
 
-CLAUSE_ID = r"^[a-z0-9][a-z0-9.\-_]*$"
-SECTION_ID = r"^[a-z0-9åäö][a-z0-9åäö\-_]*$"
+# Patterns end in \Z, not $: jsonschema matches them with Python's re, where $ also matches
+# before a final line feed ("syfte\n" would pass).
+CLAUSE_ID = r"^[a-z0-9][a-z0-9.\-_]*\Z"
+SECTION_ID = r"^[a-z0-9åäö][a-z0-9åäö\-_]*\Z"
+# Text holds no control characters (line feed only in TEXT, as a line break) and nothing XML
+# forbids: see loader.FORBIDDEN_CHARS.
+TEXT_PATTERN = f"^[^{FORBIDDEN_CHARS}]*\\Z"
+LINE_PATTERN = f"^[^\\n{FORBIDDEN_CHARS}]*\\Z"
 # Printable text: no control characters except line feed (a line break in the document).
-TEXT = {"type": "string", "pattern": r"^[^\x00-\x09\x0b-\x1f\x7f]*$", "maxLength": 20000}
-NAME = {"type": "string", "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$", "maxLength": 500}
+TEXT = {"type": "string", "pattern": TEXT_PATTERN, "maxLength": 20000}
+# One line that is not blank.  Two patterns rather than one: a single pattern for both
+# ("printable* non-blank printable*") backtracks quadratically on a long value.
+NAME = {"type": "string", "maxLength": 500,
+        "allOf": [{"pattern": LINE_PATTERN}, {"pattern": r"\S"}]}
 
 _DEFS: dict[str, Any] = {
     "text": TEXT,
@@ -145,7 +162,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "$defs": _DEFS,
     "properties": {
         "organisation": {"$ref": "#/$defs/name"},
-        "diarieserie": {"type": "string", "pattern": r"^[A-ZÅÄÖ]{1,6}$"},
+        "diarieserie": {"type": "string", "pattern": r"^[A-ZÅÄÖ]{1,6}\Z"},
         "dokumenttitel": {"$ref": "#/$defs/text"},
         "dokumenttyp": {"$ref": "#/$defs/name"},
         "undertecknare": {

@@ -130,10 +130,11 @@ def unpatch_bytes(xml: bytes) -> bytes:
     The same edits as docxtpl's ``render_xml_part`` (``[ >]`` in its regex is two characters), as
     plain replacements on UTF-8 bytes: a search in bytes is several times faster than in a ``str``
     that holds a character beyond Latin-1 (a typographic quote makes the whole text two bytes a
-    character), and the escapes are replaced only when one can be there.
+    character), and the escapes are replaced only when one can be there (a one-byte search runs
+    at memchr speed, a two-byte one ~30 times slower).
     """
     xml = xml.replace(b"\n<w:p>", b"<w:p>").replace(b"\n<w:p ", b"<w:p ")
-    if b"{_" in xml or b"_}" in xml:
+    if b"_" in xml and (b"{_" in xml or b"_}" in xml):
         xml = (
             xml.replace(b"{_{", b"{{")
             .replace(b"}_}", b"}}")

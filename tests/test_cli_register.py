@@ -134,9 +134,6 @@ def test_malformed_number_is_refused_and_nothing_changes(workspace: Path, uppdra
     assert tree(workspace / "output") == before_files
 
 
-@pytest.mark.xfail(
-    reason="main.render opens (creates) the register before --dnr is parsed", strict=True
-)
 def test_malformed_number_in_a_fresh_workspace_writes_nothing(
     workspace: Path, uppdrag: Run
 ) -> None:
@@ -177,9 +174,6 @@ def test_output_onto_an_existing_file_is_refused(
     assert rows(uppdrag) == before_rows
 
 
-@pytest.mark.xfail(
-    reason="render --draft writes with write_replaceable and overwrites an issued file", strict=True
-)
 def test_a_draft_never_overwrites_an_issued_file(workspace: Path, uppdrag: Run) -> None:
     issued = printed_path(render(uppdrag))
     digest = sha(issued)
@@ -381,10 +375,6 @@ def test_list_csv_and_export(workspace: Path, uppdrag: Run) -> None:
     assert _csv(target.read_text("utf-8"))[0] == EXPORT_COLUMNS
 
 
-@pytest.mark.xfail(
-    reason="cli._write_csv takes the columns from the first row: an empty register gives 'dnr'",
-    strict=True,
-)
 def test_list_csv_header_does_not_depend_on_the_content(workspace: Path, uppdrag: Run) -> None:
     header, records = _csv(ok(uppdrag("register", "list", "--format", "csv")).stdout)
     assert records == []

@@ -33,8 +33,10 @@ from generator.importer import (
     new_council,
     read_docx,
     read_text,
+    suggest_council_id,
     to_council,
     write_council,
+    write_new_file,
 )
 from generator.loader import load_yaml
 from generator.model import Settings
@@ -48,9 +50,19 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).parent / "seeds"
 HEAD_END = "Uppdragstagare:"
 COUNCILS = ["onkologi", "primarvard"]
-FIELD_LABELS = ("Datum", "Diarienummer", "Ansvarsområde", "Uppdragsgivare", "Uppdragstagare",
-                "Ordförande", "Deltagare", "Adjungerande deltagare", "Mötesfrekvens",
-                "Undergrupper", "Datum för beslut")
+FIELD_LABELS = (
+    "Datum",
+    "Diarienummer",
+    "Ansvarsområde",
+    "Uppdragsgivare",
+    "Uppdragstagare",
+    "Ordförande",
+    "Deltagare",
+    "Adjungerande deltagare",
+    "Mötesfrekvens",
+    "Undergrupper",
+    "Datum för beslut",
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +88,14 @@ def template(workspace: Workspace) -> CompiledTemplate:
 # -- rendering and comparing ---------------------------------------------------------------------
 
 
-def _render(path: Path, stamp: Stamp, library: Library, settings: Settings,
-            template: CompiledTemplate, out: Path) -> Path:
+def _render(
+    path: Path,
+    stamp: Stamp,
+    library: Library,
+    settings: Settings,
+    template: CompiledTemplate,
+    out: Path,
+) -> Path:
     mandate = load_mandate(path, library, settings)
     out.write_bytes(render_docx(template, mandate, settings, stamp))
     return out
@@ -95,10 +113,13 @@ def _assert_same_as_seed(docx: Path, council: str) -> None:
     expected_head, expected_body = _split_head(normalise_seed(seed_text))
     actual_head, actual_body = _split_head(normalise_lines(docx_lines(docx)))
     assert sorted(actual_head) == sorted(expected_head), "\n".join(
-        difflib.unified_diff(sorted(expected_head), sorted(actual_head), "seed", "docx",
-                             lineterm=""))
+        difflib.unified_diff(
+            sorted(expected_head), sorted(actual_head), "seed", "docx", lineterm=""
+        )
+    )
     assert actual_body == expected_body, "\n".join(
-        difflib.unified_diff(expected_body, actual_body, "seed", "docx", lineterm="", n=2))
+        difflib.unified_diff(expected_body, actual_body, "seed", "docx", lineterm="", n=2)
+    )
     links = [(" ".join(t.split()), url) for t, url in docx_hyperlinks(docx)]
     assert links == seed_links(seed_text)
 
@@ -119,8 +140,13 @@ def _clause_ids(node: Any) -> set[str]:
     return found
 
 
-def _import_and_render(source_path: Path, tmp_path: Path, library: Library, settings: Settings,
-                       template: CompiledTemplate) -> tuple[dict[str, Any], Path]:
+def _import_and_render(
+    source_path: Path,
+    tmp_path: Path,
+    library: Library,
+    settings: Settings,
+    template: CompiledTemplate,
+) -> tuple[dict[str, Any], Path]:
     data, report, source = import_document(source_path, library, settings)
     target = tmp_path / "data" / "councils" / f"{source_path.stem}.yaml"
     write_council(data, target, source)
@@ -140,34 +166,45 @@ def _seed_stamp(council: str) -> tuple[dt.date, str, dt.date | None]:
 
 
 @pytest.mark.parametrize("council", COUNCILS)
-def test_seed_text_round_trips(council: str, tmp_path: Path, library: Library,
-                               settings: Settings, template: CompiledTemplate) -> None:
+def test_seed_text_round_trips(
+    council: str, tmp_path: Path, library: Library, settings: Settings, template: CompiledTemplate
+) -> None:
     source = read_text(SEEDS / f"{council}.txt", settings=settings, library=library)
     assert (source.date, source.dnr, source.decided) == _seed_stamp(council)
-    data, docx = _import_and_render(SEEDS / f"{council}.txt", tmp_path, library, settings,
-                                    template)
+    data, docx = _import_and_render(SEEDS / f"{council}.txt", tmp_path, library, settings, template)
     _assert_same_as_seed(docx, council)
     hand_written = load_yaml(REPO / "data" / "councils" / f"{council}.yaml").data
     missing = _clause_ids(hand_written) - _clause_ids(data)
     assert not missing, f"clauses of the hand-written file not recognised: {sorted(missing)}"
 
 
-def test_seed_import_matches_the_hand_written_structure(library: Library,
-                                                        settings: Settings) -> None:
+def test_seed_import_matches_the_hand_written_structure(
+    library: Library, settings: Settings
+) -> None:
     source = read_text(SEEDS / "onkologi.txt", settings=settings, library=library)
     data, report = to_council(source, library, settings)
     hand_written = load_yaml(REPO / "data" / "councils" / "onkologi.yaml").data
     assert list(data["avsnitt"]) == list(hand_written["avsnitt"])
-    assert list(data["avsnitt"]["beslutsordning"]["underavsnitt"]) == ["rapportering",
-                                                                       "beslutsfattande"]
+    assert list(data["avsnitt"]["beslutsordning"]["underavsnitt"]) == [
+        "rapportering",
+        "beslutsfattande",
+    ]
     # Two bullet lists stay two lists; the fields are fields; the link's own address is kept.
     blocks = data["avsnitt"]["uppdragsbeskrivning"]
     assert [len(b["punkter"]) for b in blocks if isinstance(b, dict) and "punkter" in b] == [3, 5]
     assert blocks[0]["stycke"][-1] == {"klausul": "uppdragsbeskrivning.beakta-konsekvenser"}
-    fields = [b["fält"] for b in data["avsnitt"]["arbetsorganisation"]
-              if isinstance(b, dict) and "fält" in b]
-    assert fields == ["Ordförande", "Deltagare", "Adjungerande deltagare", "Mötesfrekvens",
-                      "Undergrupper"]
+    fields = [
+        b["fält"]
+        for b in data["avsnitt"]["arbetsorganisation"]
+        if isinstance(b, dict) and "fält" in b
+    ]
+    assert fields == [
+        "Ordförande",
+        "Deltagare",
+        "Adjungerande deltagare",
+        "Mötesfrekvens",
+        "Undergrupper",
+    ]
     assert "http://vregion.se" in data["klausuler"]["kommunikation.rutin"]
     assert report.overridden == ["kommunikation.rutin"]
     assert "uppdragsgivare" not in data  # the settings' signatory
@@ -176,13 +213,16 @@ def test_seed_import_matches_the_hand_written_structure(library: Library,
     assert report.lines()
 
 
-def test_written_file_is_in_the_hand_written_style(tmp_path: Path, library: Library,
-                                                   settings: Settings) -> None:
+def test_written_file_is_in_the_hand_written_style(
+    tmp_path: Path, library: Library, settings: Settings
+) -> None:
     data, _report, source = import_document(SEEDS / "primarvard.txt", library, settings)
     target = write_council(data, tmp_path / "primarvard.yaml", source)
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# Samordningsråd primärvård, importerad från primarvard.txt "
-                           "(RS 2025-03200, 2025-09-29, beslutad\n# 2025-10-06).")
+    assert text.startswith(
+        "# Samordningsråd primärvård, importerad från primarvard.txt "
+        "(RS 2025-03200, 2025-09-29, beslutad\n# 2025-10-06)."
+    )
     assert ">-\n" in text and "rader:\n" in text
     assert max(len(line) for line in text.splitlines()) <= 100
     assert "\n\navsnitt:\n  syfte:\n" in text and "\n\n  samband:\n" in text
@@ -196,7 +236,7 @@ def _runs(paragraph: Any, text: str) -> None:
     """Text with markdown links as real hyperlinks and line breaks as ``w:br``."""
     pos = 0
     for m in re.finditer(r"\[((?:[^\]\\]|\\.)*)\]\(([^)\s]*)\)", text):
-        _plain_runs(paragraph, text[pos: m.start()])
+        _plain_runs(paragraph, text[pos : m.start()])
         rid = paragraph.part.relate_to(m.group(2), RT.HYPERLINK, is_external=True)
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), rid)
@@ -224,7 +264,7 @@ def _fill(paragraph: Any, text: str) -> None:
     for label in sorted(FIELD_LABELS, key=len, reverse=True):
         if text.startswith(label + ": "):
             paragraph.add_run(label + ":").bold = True
-            _runs(paragraph, " " + text[len(label) + 2:])
+            _runs(paragraph, " " + text[len(label) + 2 :])
             return
     _runs(paragraph, text)
 
@@ -267,7 +307,8 @@ def _new_list(doc: Any, number: int) -> str:
     num = parse_xml(
         f'<w:num xmlns:w="{qn("w:num").split("}")[0][1:]}" w:numId="{num_id}">'
         f'<w:abstractNumId w:val="{first.find(qn("w:abstractNumId")).get(qn("w:val"))}"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    )
     numbering.append(num)
     return num_id
 
@@ -344,9 +385,9 @@ def _head_in_text_box(doc: Any, head: list[tuple[str, str, int]]) -> None:
         f'<w:r xmlns:w="{W}" xmlns:mc="{MC}" xmlns:wps="{WPS}" xmlns:wp="{WP}" xmlns:a="{A}" '
         f'xmlns:v="{V}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
         f'<a:graphic><a:graphicData uri="{WPS}"><wps:wsp><wps:txbx><w:txbxContent/></wps:txbx>'
-        '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
-        '<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent/></v:textbox></v:shape></w:pict>'
-        '</mc:Fallback></mc:AlternateContent></w:r>'
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent/></v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>"
     )
     run = etree.fromstring(xml)
     for box in run.iter(f"{{{W}}}txbxContent"):
@@ -363,8 +404,9 @@ HEADS: dict[str, Callable[[Any, list[tuple[str, str, int]]], None]] = {
 }
 
 
-def _build_docx(council: str, library: Library, target: Path, *, head: str = "body",
-                swedish: bool = False) -> Path:
+def _build_docx(
+    council: str, library: Library, target: Path, *, head: str = "body", swedish: bool = False
+) -> Path:
     """A .docx of the seed, laid out as Word writes one."""
     doc = Document()
     blocks = _seed_blocks(council, library)
@@ -385,8 +427,12 @@ def _build_docx(council: str, library: Library, target: Path, *, head: str = "bo
     return target
 
 
-SWEDISH_IDS = {"Heading1": "Rubrik1", "Heading2": "Rubrik2", "ListBullet": "Punktlista",
-               "Title": "Rubrik"}
+SWEDISH_IDS = {
+    "Heading1": "Rubrik1",
+    "Heading2": "Rubrik2",
+    "ListBullet": "Punktlista",
+    "Title": "Rubrik",
+}
 
 
 def _swedish_style_ids(path: Path) -> None:
@@ -403,11 +449,14 @@ def _swedish_style_ids(path: Path) -> None:
             for attr in ("styleId", "val"):
                 value = el.get(qn(f"w:{attr}"))
                 if value in SWEDISH_IDS and el.tag in (
-                        qn("w:style"), qn("w:pStyle"), qn("w:basedOn"), qn("w:next"),
-                        qn("w:link")):
+                    qn("w:style"),
+                    qn("w:pStyle"),
+                    qn("w:basedOn"),
+                    qn("w:next"),
+                    qn("w:link"),
+                ):
                     el.set(qn(f"w:{attr}"), SWEDISH_IDS[value])
-        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                     standalone=True)
+        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     assert b'w:styleId="Rubrik1"' in parts["word/styles.xml"]
     assert b"Heading1" not in parts["word/document.xml"]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -423,11 +472,16 @@ DOCX_CASES = [
 
 
 @pytest.mark.parametrize(("council", "head", "swedish"), DOCX_CASES)
-def test_docx_round_trips(council: str, head: str, swedish: bool, tmp_path: Path,
-                          library: Library, settings: Settings,
-                          template: CompiledTemplate) -> None:
-    built = _build_docx(council, library, tmp_path / f"{council}.docx", head=head,
-                        swedish=swedish)
+def test_docx_round_trips(
+    council: str,
+    head: str,
+    swedish: bool,
+    tmp_path: Path,
+    library: Library,
+    settings: Settings,
+    template: CompiledTemplate,
+) -> None:
+    built = _build_docx(council, library, tmp_path / f"{council}.docx", head=head, swedish=swedish)
     source = read_docx(built, settings=settings, library=library)
     assert (source.date, source.dnr, source.decided) == _seed_stamp(council)
     data, docx = _import_and_render(built, tmp_path, library, settings, template)
@@ -436,10 +490,10 @@ def test_docx_round_trips(council: str, head: str, swedish: bool, tmp_path: Path
     assert not _clause_ids(hand_written) - _clause_ids(data)
 
 
-def test_docx_styles_are_recognised_by_name(tmp_path: Path, library: Library,
-                                            settings: Settings) -> None:
-    built = _build_docx("onkologi", library, tmp_path / "onkologi.docx", head="table",
-                        swedish=True)
+def test_docx_styles_are_recognised_by_name(
+    tmp_path: Path, library: Library, settings: Settings
+) -> None:
+    built = _build_docx("onkologi", library, tmp_path / "onkologi.docx", head="table", swedish=True)
     source = read_docx(built, settings=settings)  # no library: headings by style alone
     headings = [(p.level, p.text) for p in source.paragraphs if p.kind == "heading"]
     assert (1, "Beslutsordning") in headings and (2, "Rapportering") in headings
@@ -456,12 +510,16 @@ def test_docx_text_box_is_read_once(tmp_path: Path, library: Library, settings: 
     assert len(in_box) == len(set(in_box)) == 8  # not the fallback copy as well
 
 
-def test_docx_separate_lists_stay_separate(tmp_path: Path, library: Library,
-                                           settings: Settings) -> None:
+def test_docx_separate_lists_stay_separate(
+    tmp_path: Path, library: Library, settings: Settings
+) -> None:
     built = _build_docx("onkologi", library, tmp_path / "o.docx")
     data, _report, _source = import_document(built, library, settings)
-    lists = [len(b["punkter"]) for b in data["avsnitt"]["uppdragsbeskrivning"]
-             if isinstance(b, dict) and "punkter" in b]
+    lists = [
+        len(b["punkter"])
+        for b in data["avsnitt"]["uppdragsbeskrivning"]
+        if isinstance(b, dict) and "punkter" in b
+    ]
     assert lists == [3, 5]
 
 
@@ -470,29 +528,49 @@ def test_docx_separate_lists_stay_separate(tmp_path: Path, library: Library,
 
 def _seed_variant(tmp_path: Path, council: str, edit: Callable[[str], str]) -> Path:
     path = tmp_path / f"{council}.txt"
-    path.write_text(edit((SEEDS / f"{council}.txt").read_text(encoding="utf-8")),
-                    encoding="utf-8")
+    path.write_text(edit((SEEDS / f"{council}.txt").read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    pytest.param(lambda t: t.replace("Samordningsråd onkologi\n\nAnsvars",
-                                     "Samordningsråd onkologi\n\nEn rad till\n\nAnsvars"),
-                 "head block", id="extra-head-line"),
-    pytest.param(lambda t: t.replace("Hälso- och sjukvårdsutvecklingsdirektör\n",
-                                     "Hälso- och sjukvårdsutvecklingsdirektör\nVGR\n"),
-                 "signature", id="signature-three-lines"),
-    pytest.param(lambda t: t + "\n\nBilagor\n\n- Bilaga 1\n", None, id="after-distribution"),
-    pytest.param(lambda t: t.replace("Uppdragstagare: Ordförande, samordningsråd onkologi\n", ""),
-                 "Uppdragstagare", id="no-recipient"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        pytest.param(
+            lambda t: t.replace(
+                "Samordningsråd onkologi\n\nAnsvars",
+                "Samordningsråd onkologi\n\nEn rad till\n\nAnsvars",
+            ),
+            "head block",
+            id="extra-head-line",
+        ),
+        pytest.param(
+            lambda t: t.replace(
+                "Hälso- och sjukvårdsutvecklingsdirektör\n",
+                "Hälso- och sjukvårdsutvecklingsdirektör\nVGR\n",
+            ),
+            "signature",
+            id="signature-three-lines",
+        ),
+        pytest.param(lambda t: t + "\n\nBilagor\n\n- Bilaga 1\n", None, id="after-distribution"),
+        pytest.param(
+            lambda t: t.replace("Uppdragstagare: Ordförande, samordningsråd onkologi\n", ""),
+            "Uppdragstagare",
+            id="no-recipient",
+        ),
+    ],
+)
 def test_content_not_understood_is_an_error_and_nothing_is_written(
-        edit: Callable[[str], str], message: str | None, tmp_path: Path, library: Library,
-        settings: Settings) -> None:
+    edit: Callable[[str], str],
+    message: str | None,
+    tmp_path: Path,
+    library: Library,
+    settings: Settings,
+) -> None:
     path = _seed_variant(tmp_path, "onkologi", edit)
     if message is None:  # an own heading after the distribution list
-        path.write_text(path.read_text(encoding="utf-8").replace("Bilagor", "# Bilagor"),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("Bilagor", "# Bilagor"), encoding="utf-8"
+        )
     target = tmp_path / "out.yaml"
     with pytest.raises(DataError) as caught:
         data, _report, source = import_document(path, library, settings)
@@ -506,24 +584,45 @@ def test_content_not_understood_is_an_error_and_nothing_is_written(
     assert any(p.field.startswith("paragraph") for p in problems) or message == "Uppdragstagare"
 
 
-def test_colon_in_a_sentence_is_not_a_field(tmp_path: Path, library: Library,
-                                            settings: Settings) -> None:
+def test_colon_in_a_sentence_is_not_a_field(
+    tmp_path: Path, library: Library, settings: Settings
+) -> None:
     def edit(text: str) -> str:
         return text.replace(
             "Till stöd för samordningsråden tillhandahåller",
             "Gruppen ska särskilt beakta följande: kvalitet och tillgänglighet.\n\n"
             "Kontaktperson: Anna Andersson.\n\n"
-            "Till stöd för samordningsråden tillhandahåller")
+            "Till stöd för samordningsråden tillhandahåller",
+        )
 
-    data, _report, _source = import_document(_seed_variant(tmp_path, "onkologi", edit), library,
-                                             settings)
+    data, _report, _source = import_document(
+        _seed_variant(tmp_path, "onkologi", edit), library, settings
+    )
     blocks = data["avsnitt"]["arbetsorganisation"]
     assert "Gruppen ska särskilt beakta följande: kvalitet och tillgänglighet." in blocks
     assert "Kontaktperson: Anna Andersson." in blocks  # a label, but not one the library knows
 
 
-def test_existing_target_is_refused(tmp_path: Path, library: Library,
-                                    settings: Settings) -> None:
+def test_part_of_a_multi_paragraph_clause_is_own_text_with_a_note(
+    tmp_path: Path, library: Library, settings: Settings
+) -> None:
+    def edit(text: str) -> str:
+        return text.replace(
+            "Klinisk ledning ska omhänderta frågor som rör förändrade arbetssätt och processer i "
+            "flera verksamhetsområden och därför inte kan hanteras av ett enskilt "
+            "samordningsråd.\n\n",
+            "",
+        )
+
+    data, report, _source = import_document(
+        _seed_variant(tmp_path, "onkologi", edit), library, settings
+    )
+    assert "samband.standard" not in report.clauses
+    assert len(data["avsnitt"]["samband"]) == 3
+    assert any("samband.standard" in note for note in report.notes)
+
+
+def test_existing_target_is_refused(tmp_path: Path, library: Library, settings: Settings) -> None:
     data, _report, source = import_document(SEEDS / "onkologi.txt", library, settings)
     target = tmp_path / "onkologi.yaml"
     target.write_text("namn: hand-written\n", encoding="utf-8")
@@ -543,7 +642,8 @@ def test_not_a_word_file(tmp_path: Path, library: Library) -> None:
 
 
 def test_new_council_validates_renders_and_lists_what_to_fill_in(
-        tmp_path: Path, library: Library, settings: Settings, template: CompiledTemplate) -> None:
+    tmp_path: Path, library: Library, settings: Settings, template: CompiledTemplate
+) -> None:
     text = new_council("kirurgi", "Samordningsråd kirurgi", library)
     path = tmp_path / "kirurgi.yaml"
     path.write_text(text, encoding="utf-8")
@@ -562,8 +662,9 @@ def test_new_council_validates_renders_and_lists_what_to_fill_in(
     for field_path, line in unfilled:
         assert line is not None and MARKER in lines[line - 1], field_path
     # The clauses both councils share are all referenced.
-    shared = set.intersection(*(_clause_ids(load_yaml(REPO / "data" / "councils" / f"{c}.yaml")
-                                            .data) for c in COUNCILS)) - {"kommunikation.rutin"}
+    shared = set.intersection(
+        *(_clause_ids(load_yaml(REPO / "data" / "councils" / f"{c}.yaml").data) for c in COUNCILS)
+    ) - {"kommunikation.rutin"}
     assert shared <= _clause_ids(loaded.data) | {"kommunikation.rutin"}
     assert mandate.name == "Samordningsråd kirurgi"
 
@@ -571,6 +672,19 @@ def test_new_council_validates_renders_and_lists_what_to_fill_in(
 def test_imported_council_has_nothing_to_fill_in(library: Library, settings: Settings) -> None:
     data, _report, _source = import_document(SEEDS / "onkologi.txt", library, settings)
     assert find_unfilled(data) == []
+
+
+def test_council_id_from_the_name() -> None:
+    assert suggest_council_id("Samordningsråd primärvård") == "primarvard"
+    assert suggest_council_id("Samordningsråd för Ögon och ÖNH") == "ogon-och-onh"
+
+
+def test_new_council_file_is_never_overwritten(tmp_path: Path, library: Library) -> None:
+    path = tmp_path / "kirurgi.yaml"
+    write_new_file(path, new_council("kirurgi", "Samordningsråd kirurgi", library))
+    with pytest.raises(UsageError):
+        write_new_file(path, "namn: x\n")
+    assert MARKER in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("bad", ["Onkologi", "../x", "", "a b"])
