@@ -8,6 +8,7 @@ All problems of a file are reported at once.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -16,9 +17,10 @@ from jsonschema.exceptions import ValidationError
 from generator.exceptions import Problem
 from generator.i18n import N_, _
 from generator.loader import (
-    FORBIDDEN_CHARS,
     BAD_TEXT_CHAR,
+    FORBIDDEN_CHARS,
     Loaded,
+    bad_char_message,
     kind_of,
     position,
     shown,
@@ -187,46 +189,50 @@ _TYPE_NAMES = {
     "null": N_("nothing"),
 }
 
+#: What a value of each pattern looks like, for the message when a value does not match.
+_PATTERN_HINTS = {
+    CLAUSE_ID: N_("'{value}' cannot be a clause id: use lowercase letters, digits, '.' and '-', "
+                  "as in syfte.samverka"),
+    SECTION_ID: N_("'{value}' cannot be a section id: use lowercase letters, digits and '-', "
+                   "as in syfte"),
+    SETTINGS_SCHEMA["properties"]["diarieserie"]["pattern"]: N_(
+        "'{value}' cannot be a diary series: use 1 to 6 capital letters, as in RS"),
+}
+
+Hint = Callable[[list[Any], str], "str | None"]
+
 
 def _type_name(value: Any) -> str:
-    if value is None:
-        return _("nothing")
-    if isinstance(value, bool):
-        return _("yes/no")
-    if isinstance(value, str):
-        return _("text")
-    if isinstance(value, int | float):
-        return _("a number")
-    if isinstance(value, dict):
-        return _("a table of keys (key: value)")
-    if isinstance(value, list):
-        return _("a list (lines starting with '- ')")
-    return type(value).__name__
+    return kind_of(value)
 
 
 def field_name(path: list[Any]) -> str:
     """``['avsnitt', 'syfte', 0, 'klausul']`` → ``avsnitt.syfte[1].klausul`` (1-based items)."""
     out = ""
     for key in path:
-        if isinstance(key, int):
+        if isinstance(key, int) and not isinstance(key, bool):
             out += f"[{key + 1}]"
         else:
-            out += ("." if out else "") + str(key)
+            out += ("." if out else "") + shown(key)
     return out
 
 
 def suggest(word: str, choices: list[str]) -> str | None:
     """The closest known word, for 'did you mean …?'."""
-    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not isinstance(word, str) or len(word) > 200:
+        return None
+    matches = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1,
+                                        cutoff=0.6)
     return matches[0] if matches else None
 
 
 def unknown_key_message(key: str, choices: list[str]) -> str:
     guess = suggest(key, choices)
     if guess:
-        return _("unknown key '{key}' – did you mean '{guess}'?").format(key=key, guess=guess)
+        return _("unknown key '{key}' – did you mean '{guess}'?").format(key=shown(key),
+                                                                         guess=guess)
     return _("unknown key '{key}'; allowed keys: {allowed}").format(
-        key=key, allowed=", ".join(sorted(choices)))
+        key=shown(key), allowed=", ".join(sorted(choices)))
 
 
 def _leaf_errors(error: ValidationError) -> list[ValidationError]:
@@ -236,7 +242,6 @@ def _leaf_errors(error: ValidationError) -> list[ValidationError]:
     by_branch: dict[int, list[ValidationError]] = {}
     for sub in error.context:
         by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
-    instance = error.instance
 
     def branch_matches_type(errors: list[ValidationError]) -> bool:
         return not any(e.validator == "type" and not e.relative_path for e in errors)
@@ -248,8 +253,34 @@ def _leaf_errors(error: ValidationError) -> list[ValidationError]:
     out: list[ValidationError] = []
     for sub in best:
         out.extend(_leaf_errors(sub))
-    del instance
     return out
+
+
+def _missing(error: ValidationError) -> str:
+    """The required key a ``required`` error is about (one error per missing key)."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for key in error.validator_value:
+        if key not in instance and f"'{key}'" in error.message:
+            return str(key)
+    return next((str(k) for k in error.validator_value if k not in instance), "")
+
+
+def _pattern_message(error: ValidationError) -> str:
+    value = error.instance if isinstance(error.instance, str) else str(error.instance)
+    pattern = str(error.validator_value)
+    bad = BAD_TEXT_CHAR.search(value)
+    if bad is not None:
+        return bad_char_message(bad.group())
+    if "\n" in pattern and "\n" in value:
+        return bad_char_message("\n")
+    if pattern == r"\S":
+        return _("must not be empty")
+    if not value.strip():
+        return _("must not be empty")
+    hint = _PATTERN_HINTS.get(pattern)
+    if hint is not None:
+        return _(hint).format(value=shown(value))
+    return _("'{value}' is not allowed here").format(value=shown(value))
 
 
 def _message(error: ValidationError) -> str:
@@ -259,37 +290,34 @@ def _message(error: ValidationError) -> str:
             expected=_(_TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))),
             found=_type_name(error.instance))
     if v == "anyOf":
-        expected = error.schema.get("x-expected", "text")
+        expected = error.schema.get("x-expected", N_("text"))
         return _("expected {expected}, found {found}").format(
             expected=_(expected), found=_type_name(error.instance))
     if v == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return _("the field '{field}' is missing").format(field=missing)
+        return _("the field '{field}' is missing").format(field=_missing(error))
     if v == "pattern":
-        value = str(error.instance)
-        if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            bad = next(c for c in value if ord(c) < 32 or ord(c) == 127)
-            return _("contains an invisible control character (U+{code:04X}); remove it").format(
-                code=ord(bad))
-        if not value.strip():
-            return _("must not be empty")
-        return _("'{value}' is not allowed here: use lowercase letters, digits, '.' and '-'").format(
-            value=value)
+        return _pattern_message(error)
     if v == "enum":
         return _("expected one of {choices}, found '{value}'").format(
-            choices=", ".join(str(c) for c in error.validator_value), value=error.instance)
+            choices=", ".join(str(c) for c in error.validator_value), value=shown(error.instance))
     if v == "maxLength":
         return _("the text is too long ({length} characters; at most {limit})").format(
             length=len(error.instance), limit=error.validator_value)
     if v in ("minItems", "minProperties"):
         return _("must not be empty")
     if v == "maxProperties":
-        return _("only one of {keys} may stand here").format(keys=", ".join(error.instance))
-    return error.message
+        return _("only one of {keys} may stand here").format(
+            keys=", ".join(shown(k) for k in error.instance))
+    # Every keyword the schemas use is explained above; this is a guard, never jsonschema's text.
+    return _("this value is not allowed here")
 
 
-def validate(loaded: Loaded, schema: dict[str, Any]) -> list[Problem]:
-    """All schema problems of one loaded file, ordered by line."""
+def validate(loaded: Loaded, schema: dict[str, Any], *, hint: Hint | None = None) -> list[Problem]:
+    """All schema problems of one loaded file, ordered by line.
+
+    ``hint(path, key)`` may explain an unknown key that resembles none of the keys allowed where
+    it stands (a section written outside ``avsnitt:``); it returns None to leave the usual message.
+    """
     validator = Draft202012Validator(schema)
     problems: list[Problem] = []
     data = loaded.data
@@ -298,6 +326,9 @@ def validate(loaded: Loaded, schema: dict[str, Any]) -> list[Problem]:
         return [Problem(loaded.display, line, col, "", _(
             "expected a table of keys (key: value) at the top of the file, found {found}").format(
                 found=_type_name(data)))]
+    # A required key that is missing because it is misspelt is reported once, as the misspelling.
+    misspelt: set[tuple[tuple[Any, ...], str]] = set()
+    missing: list[tuple[tuple[Any, ...], str, Problem]] = []
     for top in validator.iter_errors(data):
         for error in _leaf_errors(top):
             path = list(error.absolute_path)
@@ -307,8 +338,14 @@ def validate(loaded: Loaded, schema: dict[str, Any]) -> list[Problem]:
                 parent = _resolve(data, path)
                 for key in extra:
                     line, col = position(parent, key)
+                    guess = suggest(str(key), allowed)
+                    message = None
+                    if guess is None and hint is not None:
+                        message = hint(path, str(key))
+                    if guess is not None:
+                        misspelt.add((tuple(path), guess))
                     problems.append(Problem(loaded.display, line, col, field_name(path + [key]),
-                                            unknown_key_message(str(key), allowed)))
+                                            message or unknown_key_message(str(key), allowed)))
                 continue
             if "propertyNames" in error.absolute_schema_path:
                 # The error is about a key (a section or clause id), not about a value.
@@ -318,7 +355,12 @@ def validate(loaded: Loaded, schema: dict[str, Any]) -> list[Problem]:
                                         field_name(path + [error.instance]), _message(error)))
                 continue
             line, col = walk_path(data, path)
-            problems.append(Problem(loaded.display, line, col, field_name(path), _message(error)))
+            problem = Problem(loaded.display, line, col, field_name(path), _message(error))
+            if error.validator == "required":
+                missing.append((tuple(path), _missing(error), problem))
+                continue
+            problems.append(problem)
+    problems.extend(p for path, key, p in missing if (path, key) not in misspelt)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return _dedupe(problems)
 

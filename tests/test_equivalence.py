@@ -84,7 +84,7 @@ class View:
     paragraphs: list[tuple[str | None, str]]
     links: list[tuple[str, str]]
     headers_footers: dict[str, list[str]]
-    docx_paragraphs: list[tuple[str, str]]
+    docx_paragraphs: list[tuple[str, list[tuple[str, str]]]]
     num_ids: list[int | None]
     defined_num_ids: set[int]
 
@@ -128,7 +128,11 @@ def view(data: bytes) -> View:
             for link in body.iter(HYPERLINK)
         ],
         headers_footers={name: [_text(p) for p in root.iter(P)] for name, root in parts.items()},
-        docx_paragraphs=[(p.style.name if p.style else "", p.text) for p in document.paragraphs],
+        # Text and links as python-docx reads them (styles are left to lxml above: looking each
+        # one up by name through python-docx costs more than the rest of the comparison).
+        docx_paragraphs=[
+            (p.text, [(h.text, h.url) for h in p.hyperlinks]) for p in document.paragraphs
+        ],
         num_ids=[_num_id(p) for p in paragraphs],
         defined_num_ids={int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))},
     )
