@@ -1,6 +1,6 @@
 # uppdrag — `make demo` renders every council into output/, `make test` runs the whole suite.
-# Both set up .venv first; nothing needs to be installed by hand except LibreOffice for PDF
-# (.ci/run installs it with apt-get).
+# Both set up .venv first; nothing needs to be installed by hand except LibreOffice and the
+# Carlito font for PDF (.ci/run installs them with apt-get).
 
 PYTHON ?= python3
 VENV   := .venv

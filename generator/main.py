@@ -47,7 +47,9 @@ class Written:
 
 
 @dataclass
-class Loaded:
+class Councils:
+    """Everything a batch needs from data/: settings, library and the councils' mandates."""
+
     settings: Settings
     library: Library
     mandates: list[Mandate]
@@ -59,7 +61,7 @@ def register_path(workspace: Workspace, option: str | None) -> Path:
     return Path(chosen) if chosen else workspace.output_dir / "diarium.sqlite"
 
 
-def load_councils(workspace: Workspace, names: list[str]) -> Loaded:
+def load_councils(workspace: Workspace, names: list[str]) -> Councils:
     """Settings, library and every named council, with all problems of all files at once."""
     settings = workspace.load_settings()
     library = workspace.load_library()
@@ -79,7 +81,7 @@ def load_councils(workspace: Workspace, names: list[str]) -> Loaded:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise UsageError(_("the same council is named twice: {ids}").format(ids=", ".join(duplicates)))
-    return Loaded(settings, library, mandates)
+    return Councils(settings, library, mandates)
 
 
 def subject(settings: Settings, mandate: Mandate) -> str:
@@ -182,7 +184,8 @@ def _issue_file(reg: Register, template: CompiledTemplate, settings: Settings, m
     try:
         data = render_docx(template, mandate, settings, stamp)
         write_new(path, data)
-    except BaseException as err:
+    except Exception as err:
+        # Nothing is under the final name (write_new is atomic): void the number, with the reason.
         reason = _("the file could not be written: {error}").format(error=err)
         reg.void(stamp.dnr, reason)
         raise
