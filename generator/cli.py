@@ -53,10 +53,13 @@ class Group(click.Group):
 
 def _error_header(err: Exception) -> str:
     from generator.exceptions import DataError
+    from generator.i18n import ngettext
 
     if isinstance(err, DataError):
         count = len(err.problems)
-        return _("The data has {count} problem(s); nothing was written:").format(count=count)
+        return ngettext("The data has {count} problem; nothing was written:",
+                        "The data has {count} problems; nothing was written:", count).format(
+                            count=count)
     return ""
 
 
@@ -396,3 +399,40 @@ def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
 
     for path in preview_png(file, output_dir or file.parent, dpi=dpi):
         click.echo(_display(path))
+
+
+@main.command("import", help=_("Import an existing mandate (.docx, or a text export) into a council "
+                               "file, with the standard clauses recognised, and record it in the "
+                               "register as the council's earlier issue."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=_("Council file to write (default: data/councils/<id>.yaml, the id taken from "
+                     "the council's name)."))
+@_register_option
+def import_(file: Path, output: Path | None, register: Path | None) -> None:
+    from generator import main as work
+
+    imported = work.import_mandate(_workspace(), file, output=output, register=register,
+                                   notify=click.echo)
+    for line in imported.report.lines():  # type: ignore[attr-defined]
+        click.echo(line)
+    click.echo(_("Written: {path}").format(path=_display(imported.council_file)))
+    if imported.earlier is not None:
+        click.echo(_("Registered as the earlier issue {dnr}: {path}").format(
+            dnr=imported.earlier.dnr, path=_display(imported.earlier.path)))
+
+
+@main.command("new", help=_("Start a council file with the standard clauses; what only the council "
+                            "can say is marked ATT FYLLA I."))
+@click.argument("council_id")
+@click.option("--name", required=True, help=_('The council\'s name, e.g. "Samordningsråd kirurgi".'))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=_("File to write (default: data/councils/<id>.yaml)."))
+def new(council_id: str, name: str, output: Path | None) -> None:
+    from generator import main as work
+
+    target, unfilled = work.new_council_file(_workspace(), council_id, name, output)
+    click.echo(_("Written: {path}").format(path=_display(target)))
+    for field, line in unfilled:
+        click.echo(_("{path}:{line}: {field}: to fill in").format(
+            path=_display(target), line=line, field=field))

@@ -4,16 +4,23 @@ Messages are written in English in the code (gettext convention) and translated 
 ``generator/locale/sv``.  The secretaries work in Swedish, so Swedish is the default even under the
 C/POSIX locale; only a ``LANGUAGE``/``LC_ALL``/``LC_MESSAGES``/``LANG`` that names English switches
 to the English originals.
+
+Two catalogs live there: ``uppdrag`` (this program's messages) and ``click`` (click's own messages:
+"Usage:", "Error: Missing option …", "Show this message and exit.").  See
+:func:`install_click_translations` for why click needs the second one.
 """
 
 from __future__ import annotations
 
 import gettext
+import importlib
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
 DOMAIN = "uppdrag"
+CLICK_DOMAIN = "click"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
@@ -52,3 +59,65 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it yet (translated where shown)."""
     return message
+
+
+# -- click's own messages --------------------------------------------------------------------
+
+# click's modules that translate with a module-level ``_`` (gettext.gettext) or ``ngettext``.
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types",
+                  "utils", "shell_completion", "_termui_impl")
+# Windows only: patched if click has loaded it, never imported here.
+_CLICK_WINDOWS_MODULES = ("_winconsole",)
+
+
+@cache
+def _click_translations(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(CLICK_DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def click_gettext(message: str) -> str:
+    """click's ``_``: its message in the user's language (Swedish unless English is asked)."""
+    return _click_translations(ui_language()).gettext(message)
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    """click's ``ngettext``: its message in the user's language, singular or plural by ``n``."""
+    return _click_translations(ui_language()).ngettext(singular, plural, n)
+
+
+def install_click_translations() -> None:
+    """Make click's own messages ("Usage:", "Error: Missing option …") follow :func:`ui_language`.
+
+    click marks its messages with the standard library's ``gettext.gettext``, bound at import as
+    ``_`` (and ``ngettext``) in each of its modules.  Those read the default gettext domain
+    "messages" through the process locale; nothing ships a Swedish catalog for that domain, and
+    under the C/POSIX locale (cron jobs, containers, a fresh terminal) gettext never even looks
+    for Swedish.  So the help and the errors of a Swedish program would come out in English.
+
+    Instead, this replaces those module-level names with :func:`click_gettext` and
+    :func:`click_ngettext`, which look click's messages up in our own ``click`` catalog
+    (``locale/sv/LC_MESSAGES/click.mo``, extracted from the installed click and translated here)
+    with the same language rule as our messages: Swedish by default, English when the locale
+    asks for it.  The language is decided at each message, not here, so it is safe to call once
+    at import (before the commands are declared: ``click.Path`` names its kind when created) and
+    again (it is idempotent).  A missing catalog falls back to click's English.
+    """
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:  # a click without that module
+            continue
+        _patch_click_module(module)
+    for name in _CLICK_WINDOWS_MODULES:
+        module = sys.modules.get(f"click.{name}")
+        if module is not None:
+            _patch_click_module(module)
+
+
+def _patch_click_module(module: object) -> None:
+    if getattr(module, "_", None) in (gettext.gettext, click_gettext):
+        module._ = click_gettext  # type: ignore[attr-defined]
+    if getattr(module, "ngettext", None) in (gettext.ngettext, click_ngettext):
+        module.ngettext = click_ngettext  # type: ignore[attr-defined]

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import dates
-from generator.clauses import load_mandate
-from generator.exceptions import DataError, RegisterError, UsageError
+from generator.clauses import build_mandate, load_mandate
+from generator.exceptions import DataError, Problem, RegisterError, UsageError
 from generator.i18n import _
 from generator.model import Mandate, Settings
 from generator.dnr import DiaryNumber
@@ -82,6 +82,22 @@ def load_councils(workspace: Workspace, names: list[str]) -> Councils:
     if duplicates:
         raise UsageError(_("the same council is named twice: {ids}").format(ids=", ".join(duplicates)))
     return Councils(settings, library, mandates)
+
+
+def refuse_unfilled(mandates: list[Mandate]) -> None:
+    """A numbered document never carries the "ATT FYLLA I" markers of ``uppdrag new``."""
+    from generator.importer import MARKER
+
+    problems = []
+    for m in mandates:
+        texts = [m.name, m.responsibility, m.issuer, m.recipient, *m.distribution]
+        texts += [item.plain() for item in m.body]
+        if any(MARKER in text for text in texts):
+            problems.append(Problem(m.source, None, None, "", _(
+                "the council file still has places marked {marker}; fill them in (uppdrag check "
+                "lists them) or render with --draft").format(marker=MARKER)))
+    if problems:
+        raise DataError(problems)
 
 
 def subject(settings: Settings, mandate: Mandate) -> str:
@@ -149,6 +165,7 @@ def render(
             written.append(Written(mandate.council_id, None, path))
         return written
 
+    refuse_unfilled(loaded.mandates)
     # Render everything once before a number is spent: a template error costs nothing.
     for mandate in loaded.mandates:
         render_docx(template, mandate, loaded.settings,
@@ -292,3 +309,73 @@ def _recipient(workspace: Workspace, council: str) -> str:
         return str(load_yaml(path).data.get("uppdragstagare") or council)
     except (DataError, AttributeError):
         return council
+
+
+@dataclass
+class Imported:
+    """What ``uppdrag import`` did: the council file, the report, the registered earlier issue."""
+
+    council_file: Path
+    report: object
+    earlier: Written | None
+
+
+def import_mandate(workspace: Workspace, source_file: Path, *, output: Path | None = None,
+                   register: Path | None = None, notify: Notify = _quiet) -> Imported:
+    """``uppdrag import``: a council file from an existing mandate, and that mandate in the register.
+
+    The source's date, number and decision date are recorded as an earlier issue of the council,
+    so that the next re-issue names it as replaced.  Its file in output/ is rendered from the
+    imported data, which the import has proved gives the same text; that is what later re-issues
+    compare against.  Nothing is written when the number is already in the register.
+    """
+    from generator.importer import import_document, suggest_council_id, write_council
+    from generator.loader import Loaded as LoadedFile
+    from generator.loader import display_path
+
+    settings = workspace.load_settings()
+    library = workspace.load_library()
+    data, report, source = import_document(source_file, library, settings)
+    target = output or workspace.councils_dir / f"{suggest_council_id(str(data['namn']))}.yaml"
+    if target.exists():
+        raise UsageError(_("{path} already exists and is not overwritten; choose another file "
+                           "with -o").format(path=display_path(target)))
+    council = target.stem
+    mandate = build_mandate(LoadedFile(target, data, display_path(target)), library, settings)
+    dnr = str(DiaryNumber.parse(source.dnr)) if source.dnr else None
+    reg_path = register_path(workspace, register and str(register))
+    if dnr is not None and source.date is not None:
+        with Register(reg_path) as reg:
+            if reg.get(dnr) is not None:
+                raise RegisterError(_("{dnr} is already in the register; the document was imported "
+                                      "before, or the number belongs to another document").format(
+                                          dnr=dnr))
+    write_council(data, target, source)
+    if dnr is None or source.date is None:
+        notify(_("The document has no diary number or date; it is not recorded in the register."))
+        return Imported(target, report, None)
+    stamp = Stamp(source.date, dnr, source.decided, source.supersedes)
+    request = Request(council=council, date=dates.iso(source.date),
+                      decided=dates.iso(source.decided) if source.decided else None,
+                      subject=subject(settings, mandate), dnr=dnr)
+    template = CompiledTemplate.load(workspace.template_path)
+    with Register(reg_path) as reg:
+        [issue] = reg.reserve([request], settings.series,
+                              lambda req, number: str(default_path(workspace.output_dir, number,
+                                                                   council)))
+        written = _issue_file(reg, template, settings, mandate, stamp, Path(issue.path or ""))
+    return Imported(target, report, written)
+
+
+def new_council_file(workspace: Workspace, council_id: str, name: str,
+                     output: Path | None = None) -> tuple[Path, list[tuple[str, int]]]:
+    """``uppdrag new``: a council file with the standard clauses and the places to fill in."""
+    from generator.importer import find_unfilled, new_council, write_new_file
+    from generator.loader import load_yaml
+
+    if safe_name(council_id) != council_id:
+        raise UsageError(_("'{id}' cannot be a council id; use lowercase letters, digits and '-', "
+                           "e.g. 'hjarta'").format(id=council_id))
+    text = new_council(council_id, name, workspace.load_library())
+    target = write_new_file(output or workspace.councils_dir / f"{council_id}.yaml", text)
+    return target, find_unfilled(load_yaml(target).data)

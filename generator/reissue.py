@@ -23,7 +23,16 @@ from generator import dates
 from generator.diff import Comparison, compare, document_paragraphs, ignore_head
 from generator.exceptions import UsageError
 from generator.i18n import _
-from generator.main import Notify, _quiet, default_path, load_councils, recover, register_path, subject
+from generator.main import (
+    Notify,
+    _quiet,
+    default_path,
+    load_councils,
+    recover,
+    refuse_unfilled,
+    register_path,
+    subject,
+)
 from generator.model import Mandate, Settings
 from generator.register import Issue, Register, Request
 from generator.render import Stamp, render_docx
@@ -131,6 +140,7 @@ def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, 
     """Validate and render every selected council and compare it with its latest issue."""
     progress = progress or _NoProgress()
     loaded = load_councils(workspace, names)
+    refuse_unfilled(loaded.mandates)
     template = CompiledTemplate.load(workspace.template_path)
     key = batch_key(reason, date)
     with Register(register_path(workspace, register and str(register))) as reg:

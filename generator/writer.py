@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
 
 _UNSAFE = re.compile(r"[^0-9A-Za-zÅÄÖåäöÉéÜü_.\-]+")
+#: Characters of a name part; a file name holds up to three parts (number, council, suffix) and
+#: must stay below the 255 bytes that file systems allow (Å is two bytes in UTF-8).
+MAX_NAME = 80
 
 
 def safe_name(text: str) -> str:
-    """A file-name-safe form of an id or a number: ``RS 2024-00784`` → ``RS_2024-00784``."""
-    name = _UNSAFE.sub("_", text).strip("._")
+    """A file-name-safe form of an id or a number: ``RS 2024-00784`` → ``RS_2024-00784``.
+
+    The result is one path component inside the folder it is joined to, whatever ``text`` holds:
+    only letters, digits, ``_``, ``-`` and ``.``; never empty, never starting or ending with a dot
+    (so never ``.`` or ``..``, nor a hidden file); at most :data:`MAX_NAME` characters.
+    """
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", str(text))).strip("._")
+    name = name[:MAX_NAME].rstrip("._")
     return name or "_"
 
 
