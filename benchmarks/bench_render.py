@@ -1,7 +1,7 @@
 """How fast the product renders mandates, measured against plain docxtpl in the same run.
 
     .venv/bin/python benchmarks/bench_render.py [--docs N] [--naive-docs M] [--jobs J]
-                                                [--memory-docs K]
+                                                [--memory-docs K] [--dir FOLDER]
 
 The documents are the two real councils and generated councils of the same size and shape (the
 real mandates with other names, reordered sentences and added sentences), each with its own date
@@ -13,7 +13,8 @@ and diary number.  Each path is warmed up first and then timed in steady state:
   the same document (``tests/test_equivalence.py`` checks that they do);
 - the product: :func:`render_docx` on a :class:`CompiledTemplate` loaded once.
 
-Both are timed to in-memory buffers and to files in a temporary folder.  Memory is measured in
+Both are timed to in-memory buffers and to files in a temporary folder (``--dir`` chooses where:
+on a slow disk, writing a file can cost more than rendering it).  Memory is measured in
 a fresh interpreter that streams a batch to disk (each document written, then dropped), so that
 its peak RSS is the batch's alone; a second such run with tracemalloc shows what the batch itself
 allocates.  The last line is ``ratio vs docxtpl: X``: docxtpl's ms per document over the
@@ -44,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from docxtpl import DocxTemplate  # noqa: E402
+
 from generator.clauses import load_mandate  # noqa: E402
 from generator.model import Mandate, Settings  # noqa: E402
 from generator.render import Stamp, build_context, render_docx  # noqa: E402
@@ -65,6 +68,8 @@ EXTRA_SENTENCES = (
     "Särskild vikt ska läggas vid kompetensförsörjning, digitalisering och uppföljning.",
 )
 MB = 1024 * 1024
+TRACED_DOCS = 500  # tracemalloc slows rendering several times; what it shows does not grow with N
+TEMP_DIR: str | None = None  # where the file runs write; None: the system's temporary folder
 
 
 # -- the documents --------------------------------------------------------------------------
@@ -136,8 +141,6 @@ def naive_render(
     target: io.BytesIO | Path,
 ) -> None:  # fmt: skip
     """One document the way docxtpl's documentation renders one."""
-    from docxtpl import DocxTemplate
-
     tpl = DocxTemplate(template_path)
     context = build_context(mandate, settings, stamp, tpl.build_url_id)
     tpl.render(context, jinja_env, autoescape=True)
@@ -170,7 +173,7 @@ def measure_naive(corpus: Corpus, n: int) -> tuple[float, float]:
         naive_render(path, settings, mandate, stamp, jinja_env, io.BytesIO())
 
     per_buffer = timed(work, to_buffer, warmup=5)
-    with tempfile.TemporaryDirectory(prefix="bench-naive-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-naive-", dir=TEMP_DIR) as folder:
 
         def to_file(i: int, mandate: Mandate, stamp: Stamp) -> None:
             naive_render(path, settings, mandate, stamp, jinja_env, Path(folder) / f"{i}.docx")
@@ -190,7 +193,7 @@ def measure_product(corpus: Corpus, n: int) -> tuple[float, float, int]:
         sizes.append(len(render_docx(template, mandate, settings, stamp)))
 
     per_buffer = timed(work, to_buffer, warmup=50)
-    with tempfile.TemporaryDirectory(prefix="bench-product-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-product-", dir=TEMP_DIR) as folder:
 
         def to_file(i: int, mandate: Mandate, stamp: Stamp) -> None:
             (Path(folder) / f"{i}.docx").write_bytes(
@@ -246,7 +249,7 @@ def stream(n: int, trace: bool) -> dict[str, float]:
     loaded = _rss_now()
     if trace:
         tracemalloc.start()
-    with tempfile.TemporaryDirectory(prefix="bench-stream-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-stream-", dir=TEMP_DIR) as folder:
         start = time.perf_counter()
         for i, (mandate, stamp) in enumerate(corpus.work(0, n)):
             data = render_docx(template, mandate, corpus.settings, stamp)
@@ -284,6 +287,8 @@ def _peak_rss() -> float:
 
 def run_stream(n: int, trace: bool = False) -> dict[str, float]:
     args = [sys.executable, __file__, "--stream-child", str(n)] + (["--trace"] if trace else [])
+    if TEMP_DIR is not None:
+        args += ["--dir", TEMP_DIR]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -303,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--naive-docs",
         type=int,
-        default=150,
+        default=100,
         help="documents on docxtpl's path (its cost per document is steady)",
     )
     parser.add_argument("--jobs", type=int, default=1, help="also measure this many processes")
@@ -313,9 +318,14 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="documents in the streaming memory run (default: --docs)",
     )
+    parser.add_argument(
+        "--dir", default=None, help="folder for the runs that write files (default: system temp)"
+    )
     parser.add_argument("--stream-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global TEMP_DIR
+    TEMP_DIR = args.dir
 
     if args.stream_child is not None:
         print(json.dumps(stream(args.stream_child, args.trace)))
@@ -345,11 +355,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.memory_docs is not None and args.memory_docs >= 10:
         print_stream(memory_docs // 10, run_stream(memory_docs // 10))
     print_stream(memory_docs, run_stream(memory_docs))
-    traced = run_stream(min(memory_docs, args.docs), trace=True)
-    print(
-        f"  tracemalloc peak while streaming {min(memory_docs, args.docs)} docs: "
-        f"{traced['traced'] / MB:.2f} MB"
-    )
+    traced_docs = min(memory_docs, TRACED_DOCS)
+    traced = run_stream(traced_docs, trace=True)
+    print(f"  tracemalloc peak while streaming {traced_docs} docs: {traced['traced'] / MB:.2f} MB")
     print(f"ratio vs docxtpl, to files: {naive_file / product_file:.1f}")
     print(f"ratio vs docxtpl: {naive_buffer / product_buffer:.1f}")
 

@@ -44,18 +44,21 @@ class _Merger:
     lists: int = 0
 
     # -- problems -------------------------------------------------------------------------
-    def problem(self, node: Any, key: Any, path: list[Any], message: str,
-                src: str | None = None) -> None:
+    def problem(
+        self, node: Any, key: Any, path: list[Any], message: str, src: str | None = None
+    ) -> None:
         """A problem at ``node[key]`` in the file ``src`` (the council file unless named)."""
         line, col = position(node, key)
         if line is None:
             line, col = node_position(node)
-        self.problems.append(Problem(src or self.loaded.display, line, col, field_name(path),
-                                     message))
+        self.problems.append(
+            Problem(src or self.loaded.display, line, col, field_name(path), message)
+        )
 
     # -- clauses --------------------------------------------------------------------------
-    def clause(self, clause_id: str, node: Any, key: Any, path: list[Any],
-               src: str | None = None) -> Any | None:
+    def clause(
+        self, clause_id: str, node: Any, key: Any, path: list[Any], src: str | None = None
+    ) -> Any | None:
         """The clause's value (the council's own version first), or None with a problem."""
         if clause_id in self.overrides:
             self.used.add(clause_id)
@@ -67,10 +70,12 @@ class _Merger:
         guess = suggest(clause_id, known)
         if guess:
             msg = _("unknown clause '{id}' – did you mean '{guess}'?").format(
-                id=shown(clause_id), guess=guess)
+                id=shown(clause_id), guess=guess
+            )
         else:
             msg = _("unknown clause '{id}'; it is not in {library}").format(
-                id=shown(clause_id), library=self.library.loaded.display)
+                id=shown(clause_id), library=self.library.loaded.display
+            )
         self.problem(node, key, path, msg, src)
         return None
 
@@ -80,12 +85,24 @@ class _Merger:
             return self.loaded.display, ["klausuler", clause_id]
         return self.library.loaded.display, ["klausuler", clause_id]
 
-    def text_clause(self, clause_id: str, node: Any, key: Any, path: list[Any],
-                    seen: tuple[str, ...], src: str | None = None) -> str:
+    def text_clause(
+        self,
+        clause_id: str,
+        node: Any,
+        key: Any,
+        path: list[Any],
+        seen: tuple[str, ...],
+        src: str | None = None,
+    ) -> str:
         """A clause used inside a sentence, a list item or a field: it must be one text."""
         if clause_id in seen:
-            self.problem(node, key, path, _("clause '{id}' refers to itself").format(
-                id=shown(clause_id)), src)
+            self.problem(
+                node,
+                key,
+                path,
+                _("clause '{id}' refers to itself").format(id=shown(clause_id)),
+                src,
+            )
             return ""
         value = self.clause(clause_id, node, key, path, src)
         if value is None:
@@ -98,18 +115,37 @@ class _Merger:
                 return only
             if isinstance(only, dict) and set(only) == {"klausul"} and _is_id(only["klausul"]):
                 inner_src, inner_path = self.source(clause_id)
-                return self.text_clause(only["klausul"], only, "klausul",
-                                        inner_path + [0, "klausul"], seen + (clause_id,),
-                                        inner_src)
+                return self.text_clause(
+                    only["klausul"],
+                    only,
+                    "klausul",
+                    inner_path + [0, "klausul"],
+                    seen + (clause_id,),
+                    inner_src,
+                )
         if not isinstance(value, list):
             return ""  # the schema reported the clause's own value
-        self.problem(node, key, path, _(
-            "clause '{id}' holds several paragraphs and cannot stand inside a paragraph, a list "
-            "item or a field").format(id=shown(clause_id)), src)
+        self.problem(
+            node,
+            key,
+            path,
+            _(
+                "clause '{id}' holds several paragraphs and cannot stand inside a paragraph, "
+                "a list item or a field"
+            ).format(id=shown(clause_id)),
+            src,
+        )
         return ""
 
-    def parts(self, value: Any, node: Any, key: Any, path: list[Any],
-              seen: tuple[str, ...] = (), src: str | None = None) -> str:
+    def parts(
+        self,
+        value: Any,
+        node: Any,
+        key: Any,
+        path: list[Any],
+        seen: tuple[str, ...] = (),
+        src: str | None = None,
+    ) -> str:
         """``stycke``/``text``: one text, or a list of texts and clauses joined by a space."""
         if isinstance(value, str):
             return value.strip()
@@ -120,13 +156,17 @@ class _Merger:
             if isinstance(part, str):
                 out.append(part.strip())
             elif isinstance(part, dict) and set(part) == {"klausul"} and _is_id(part["klausul"]):
-                out.append(self.text_clause(part["klausul"], part, "klausul",
-                                            path + [i, "klausul"], seen, src).strip())
+                out.append(
+                    self.text_clause(
+                        part["klausul"], part, "klausul", path + [i, "klausul"], seen, src
+                    ).strip()
+                )
         return " ".join(p for p in out if p)
 
     # -- blocks ---------------------------------------------------------------------------
-    def blocks(self, blocks: Any, path: list[Any], seen: tuple[str, ...] = (),
-               src: str | None = None) -> list[Item]:
+    def blocks(
+        self, blocks: Any, path: list[Any], seen: tuple[str, ...] = (), src: str | None = None
+    ) -> list[Item]:
         if not isinstance(blocks, list):
             return []
         items: list[Item] = []
@@ -134,21 +174,39 @@ class _Merger:
             items.extend(self.block(blocks, i, block, path + [i], seen, src))
         return items
 
-    def block(self, parent: Any, index: int, block: Any, path: list[Any],
-              seen: tuple[str, ...], src: str | None = None) -> list[Item]:
+    def block(
+        self,
+        parent: Any,
+        index: int,
+        block: Any,
+        path: list[Any],
+        seen: tuple[str, ...],
+        src: str | None = None,
+    ) -> list[Item]:
         if isinstance(block, str):
             return [Item("paragraph", block.strip())]
         if not isinstance(block, dict) or not block or not set(block) <= _BLOCK_KEYS:
             return []  # the schema reported it
         kinds = [k for k in BLOCK_KINDS if k in block]
         if "text" in block and "fält" not in block:
-            self.problem(block, "text", path + ["text"], _(
-                "'text' belongs to a field; write 'fält: <ledtext>' beside it"), src)
+            self.problem(
+                block,
+                "text",
+                path + ["text"],
+                _("'text' belongs to a field; write 'fält: <ledtext>' beside it"),
+                src,
+            )
             return []
         if len(kinds) != 1:
-            self.problem(parent, index, path, _(
-                "a block holds exactly one of {kinds}; found {found}").format(
-                    kinds=", ".join(BLOCK_KINDS), found=", ".join(kinds) or "–"), src)
+            self.problem(
+                parent,
+                index,
+                path,
+                _("a block holds exactly one of {kinds}; found {found}").format(
+                    kinds=", ".join(BLOCK_KINDS), found=", ".join(kinds) or "–"
+                ),
+                src,
+            )
             return []
         kind = kinds[0]
         if kind == "klausul":
@@ -156,8 +214,13 @@ class _Merger:
             if not _is_id(clause_id):
                 return []
             if clause_id in seen:
-                self.problem(block, "klausul", path + ["klausul"],
-                             _("clause '{id}' refers to itself").format(id=shown(clause_id)), src)
+                self.problem(
+                    block,
+                    "klausul",
+                    path + ["klausul"],
+                    _("clause '{id}' refers to itself").format(id=shown(clause_id)),
+                    src,
+                )
                 return []
             value = self.clause(clause_id, block, "klausul", path + ["klausul"], src)
             if isinstance(value, str):
@@ -165,15 +228,24 @@ class _Merger:
             inner_src, inner_path = self.source(clause_id)
             return self.blocks(value, inner_path, seen + (clause_id,), inner_src)
         if kind == "stycke":
-            return [Item("paragraph", self.parts(block["stycke"], block, "stycke",
-                                                 path + ["stycke"], seen, src))]
+            return [
+                Item(
+                    "paragraph",
+                    self.parts(block["stycke"], block, "stycke", path + ["stycke"], seen, src),
+                )
+            ]
         if kind == "fält":
             label = block["fält"]
             if not isinstance(label, str):
                 return []
             if "text" not in block:
-                self.problem(block, "fält", path, _("the field '{label}' has no 'text'").format(
-                    label=shown(label)), src)
+                self.problem(
+                    block,
+                    "fält",
+                    path,
+                    _("the field '{label}' has no 'text'").format(label=shown(label)),
+                    src,
+                )
                 return []
             text = self.parts(block["text"], block, "text", path + ["text"], seen, src)
             return [Item("field", text, label=label.strip().rstrip(":"))]
@@ -181,18 +253,24 @@ class _Merger:
             lines = block["rader"]
             if not isinstance(lines, list):
                 return []
-            return [Item("paragraph", "\n".join(line.strip() for line in lines
-                                                if isinstance(line, str)))]
+            return [
+                Item(
+                    "paragraph", "\n".join(line.strip() for line in lines if isinstance(line, str))
+                )
+            ]
         # punkter
         if not isinstance(block["punkter"], list):
             return []
         index_of_list = self.lists
         self.lists += 1
-        return [Item("bullet", text, list_index=index_of_list)
-                for text in self.list_items(block["punkter"], path + ["punkter"], seen, src)]
+        return [
+            Item("bullet", text, list_index=index_of_list)
+            for text in self.list_items(block["punkter"], path + ["punkter"], seen, src)
+        ]
 
-    def list_items(self, items: Any, path: list[Any], seen: tuple[str, ...] = (),
-                   src: str | None = None) -> list[str]:
+    def list_items(
+        self, items: Any, path: list[Any], seen: tuple[str, ...] = (), src: str | None = None
+    ) -> list[str]:
         if not isinstance(items, list):
             return []
         out = []
@@ -203,11 +281,15 @@ class _Merger:
                 continue
             elif "klausul" in item:
                 if _is_id(item["klausul"]):
-                    out.append(self.text_clause(item["klausul"], item, "klausul",
-                                                path + [i, "klausul"], seen, src).strip())
+                    out.append(
+                        self.text_clause(
+                            item["klausul"], item, "klausul", path + [i, "klausul"], seen, src
+                        ).strip()
+                    )
             elif "stycke" in item:
-                out.append(self.parts(item["stycke"], item, "stycke", path + [i, "stycke"], seen,
-                                      src))
+                out.append(
+                    self.parts(item["stycke"], item, "stycke", path + [i, "stycke"], seen, src)
+                )
         return out
 
     # -- sections -------------------------------------------------------------------------
@@ -229,11 +311,14 @@ class _Merger:
         if title is None:
             guess = suggest(key, list(self.library.titles))
             if guess:
-                msg = _("unknown section '{key}' – did you mean '{guess}'? (an own section needs "
-                        "'rubrik')").format(key=shown(key), guess=guess)
+                msg = _(
+                    "unknown section '{key}' – did you mean '{guess}'? (an own section needs "
+                    "'rubrik')"
+                ).format(key=shown(key), guess=guess)
             else:
                 msg = _("the section '{key}' is not a standard section and has no 'rubrik'").format(
-                    key=shown(key))
+                    key=shown(key)
+                )
             self.problem(parent, key, path, msg)
             return []
         items = [Item("heading", str(title).strip(), level=level)]
@@ -241,8 +326,15 @@ class _Merger:
         if isinstance(subsections, dict):
             for sub_key, sub_value in subsections.items():
                 if isinstance(sub_key, str):
-                    items.extend(self.section(subsections, sub_key, sub_value, level + 1,
-                                              path + ["underavsnitt", sub_key]))
+                    items.extend(
+                        self.section(
+                            subsections,
+                            sub_key,
+                            sub_value,
+                            level + 1,
+                            path + ["underavsnitt", sub_key],
+                        )
+                    )
         return items
 
 
@@ -261,8 +353,9 @@ def _section_hint(library: Library):
             return _("'{key}' is a section: indent it under 'avsnitt:'").format(key=shown(key))
         guess = suggest(key, list(library.titles))
         if guess:
-            return _("unknown key '{key}' – did you mean the section '{guess}' (under "
-                     "'avsnitt:')?").format(key=shown(key), guess=guess)
+            return _(
+                "unknown key '{key}' – did you mean the section '{guess}' (under 'avsnitt:')?"
+            ).format(key=shown(key), guess=guess)
         return None
 
     return hint
@@ -288,15 +381,19 @@ def build_mandate(loaded: Loaded, library: Library, settings: Settings) -> Manda
         # With schema problems some references were passed over: "never used" could be wrong.
         for clause_id in merger.overrides:
             if clause_id not in merger.used:
-                merger.problem(own, clause_id, ["klausuler", clause_id], _(
-                    "the council's own version of clause '{id}' is never used").format(
-                        id=shown(clause_id)))
+                merger.problem(
+                    own,
+                    clause_id,
+                    ["klausuler", clause_id],
+                    _("the council's own version of clause '{id}' is never used").format(
+                        id=shown(clause_id)
+                    ),
+                )
     # What the schema reported at a place is not reported again by the merge.
     reported = {(p.file, p.line, p.column) for p in problems}
     problems += [p for p in merger.problems if (p.file, p.line, p.column) not in reported]
     if problems:
-        problems.sort(key=lambda p: (p.file != loaded.display, p.file, p.line or 0,
-                                     p.column or 0))
+        problems.sort(key=lambda p: (p.file != loaded.display, p.file, p.line or 0, p.column or 0))
         raise DataError(_unique(problems))
     return Mandate(
         council_id=council_id(loaded.path),

@@ -348,6 +348,12 @@ def reissue(councils: tuple[str, ...], all_councils: bool, reason: str, date: dt
                   ("paragraphs", _("Paragraphs changed")), ("note", "")])
     issued = [o for o in result.outcomes if o.issued and o.path]
     _print_paths([o.path for o in issued if o.path], pdf)
+    if pdf:
+        # Documents an interrupted run of this batch wrote before it could make their PDFs.
+        late = [o.path for o in result.outcomes if not o.issued and o.new and o.path
+                and o.path.exists() and not o.path.with_suffix(".pdf").exists()]
+        if late:
+            _print_paths(late, True)
     for o in issued:
         if o.review:
             click.echo(_display(o.review))

@@ -25,7 +25,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 def ui_language(environ: dict[str, str] | None = None) -> str:
-    """Return ``"en"`` or ``"sv"`` from the usual locale variables, Swedish unless English is asked."""
+    """``"en"`` or ``"sv"`` from the usual locale variables: Swedish unless English is asked."""
     env = os.environ if environ is None else environ
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")
@@ -64,8 +64,18 @@ def N_(message: str) -> str:
 # -- click's own messages --------------------------------------------------------------------
 
 # click's modules that translate with a module-level ``_`` (gettext.gettext) or ``ngettext``.
-_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types",
-                  "utils", "shell_completion", "_termui_impl")
+_CLICK_MODULES = (
+    "core",
+    "decorators",
+    "exceptions",
+    "formatting",
+    "parser",
+    "termui",
+    "types",
+    "utils",
+    "shell_completion",
+    "_termui_impl",
+)
 # Windows only: patched if click has loaded it, never imported here.
 _CLICK_WINDOWS_MODULES = ("_winconsole",)
 

@@ -33,8 +33,17 @@ def check_text(text: str) -> None:
     """
     bad = BAD_TEXT_CHAR.search(text)
     if bad is not None:
-        raise DataError([Problem(_("the data"), None, None, "", "{message}: “{text}”".format(
-            message=bad_char_message(bad.group()), text=shown(text)))])
+        raise DataError(
+            [
+                Problem(
+                    _("the data"),
+                    None,
+                    None,
+                    "",
+                    f"{bad_char_message(bad.group())}: “{shown(text)}”",
+                )
+            ]
+        )
 
 
 def protect(xml: str) -> str:
@@ -74,7 +83,7 @@ def runs(text: str, link_id: Callable[[str], str], list_index: int | None = None
     out = [LIST_MARKER.format(index=list_index)] if list_index is not None else []
     pos = 0
     for match in LINK.finditer(text):
-        out.append(_text_runs(text[pos: match.start()]))
+        out.append(_text_runs(text[pos : match.start()]))
         label, url = match.group(1), match.group(2)
         out.append(
             f'<w:hyperlink r:id="{link_id(url)}" w:history="1"><w:r>{LINK_PROPS}'

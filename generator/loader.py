@@ -8,8 +8,9 @@ file never needs and an attacker would:
 
 - anchors and aliases (``&``, ``*``): refusing them makes alias bombs ("billion laughs")
   impossible, and the first one stops the reading at once;
-- tags (``!!python/object``, ``!secret``): nothing but plain text, numbers, lists and tables is
-  ever constructed (the round-trip loader would not run code, but a tagged value is never data);
+- tags (``!!python/object``, ``!secret``, even ``!!str``): nothing but plain text, numbers, lists
+  and tables is ever constructed (the round-trip loader would not run code, but it would make a
+  ``TaggedScalar`` of a tagged value, which is never data);
 - nesting deeper than :data:`MAX_DEPTH`: ruamel's composer is recursive (10,000 nested lists
   would raise ``RecursionError``) and its scanner slows down with depth, so the reading stops as
   soon as the limit is passed.
@@ -44,13 +45,17 @@ MAX_FILE_BYTES = 1_000_000
 #: Deeper than any data file needs (a sub-subsection's bullet list is about 13 levels deep), and
 #: far below what Python's recursion limit and the YAML scanner's speed allow.
 MAX_DEPTH = 32
-#: The one explicit tag allowed: ``!!str`` only says that a value is text.
 _STR_TAG = "tag:yaml.org,2002:str"
 #: Characters no text may hold, as a regex character range: control characters (C0 but line
 #: feed, which is a line break in text; DEL; C1), and what XML cannot hold at all (lone surrogates,
 #: U+FFFE, U+FFFF).  The schema's text patterns are built from it.
 FORBIDDEN_CHARS = r"\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
 BAD_TEXT_CHAR = re.compile(f"[{FORBIDDEN_CHARS}]")
+#: The forbidden characters that ruamel's reader refuses when they stand in the file as they are
+#: (not written as an escape such as "\\a"); found first, so that the field can be named.
+_RAW_BAD_CHAR = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+#: At most this many raw characters are reported one by one.
+_MAX_RAW_PROBLEMS = 20
 #: How much of a value a message shows.
 SHOWN_CHARS = 60
 
@@ -84,6 +89,17 @@ def shown(value: Any) -> str:
     return out + ("…" if len(text) > SHOWN_CHARS else "")
 
 
+def field_name(path: list[Any]) -> str:
+    """``['avsnitt', 'syfte', 0, 'klausul']`` → ``avsnitt.syfte[1].klausul`` (1-based items)."""
+    out = ""
+    for key in path:
+        if isinstance(key, int) and not isinstance(key, bool):
+            out += f"[{key + 1}]"
+        else:
+            out += ("." if out else "") + shown(key)
+    return out
+
+
 def bad_char_message(char: str) -> str:
     """Why ``char`` cannot stand in a data file's text, in a secretary's words."""
     code = ord(char)
@@ -92,8 +108,9 @@ def bad_char_message(char: str) -> str:
     if char == "\n":
         return _("contains a line break; this value must be on one line")
     if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-        return _("contains a character that a Word document cannot hold (U+{code:04X}); "
-                 "remove it").format(code=code)
+        return _(
+            "contains a character that a Word document cannot hold (U+{code:04X}); remove it"
+        ).format(code=code)
     return _("contains an invisible control character (U+{code:04X}); remove it").format(code=code)
 
 
@@ -123,26 +140,31 @@ def _yaml() -> YAML:
 
 
 def read_text(path: Path, display: str) -> str:
-    """Read a data file as UTF-8 text, refusing binary, huge and empty files with a clear problem."""
+    """Read a data file as UTF-8 text; refuse binary, huge and empty files with a clear problem."""
 
     def refuse(message: str, line: int | None = None, column: int | None = None) -> DataError:
         return DataError([Problem(display, line, column, "", message)])
 
     try:
         if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
-            raise refuse(_("the file is larger than {limit} bytes; a data file is never that big")
-                         .format(limit=MAX_FILE_BYTES))
+            raise refuse(
+                _("the file is larger than {limit} bytes; a data file is never that big").format(
+                    limit=MAX_FILE_BYTES
+                )
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise refuse(_("file not found")) from None
     except IsADirectoryError:
         raise refuse(_("this is a folder, not a data file")) from None
     except OSError as err:
-        raise refuse(_("cannot read the file: {error}").format(
-            error=err.strerror or err)) from None
+        raise refuse(_("cannot read the file: {error}").format(error=err.strerror or err)) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise refuse(_("the file is larger than {limit} bytes; a data file is never that big")
-                     .format(limit=MAX_FILE_BYTES))
+        raise refuse(
+            _("the file is larger than {limit} bytes; a data file is never that big").format(
+                limit=MAX_FILE_BYTES
+            )
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise refuse(_("the file is saved as UTF-16; save it as UTF-8"))
     if b"\x00" in raw:
@@ -152,9 +174,12 @@ def read_text(path: Path, display: str) -> str:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, err.start) + 1
-        column = len(raw[line_start: err.start].decode("utf-8", "replace")) + 1
-        raise refuse(_("the file is not UTF-8 text (it may be Latin-1 or Windows-1252); "
-                       "save it as UTF-8"), line, column) from None
+        column = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1
+        raise refuse(
+            _("the file is not UTF-8 text (it may be Latin-1 or Windows-1252); save it as UTF-8"),
+            line,
+            column,
+        ) from None
     if not text.strip():
         raise refuse(_("the file is empty"))
     return text
@@ -164,6 +189,12 @@ def load_yaml(path: Path) -> Loaded:
     """Parse ``path``; every problem becomes a :class:`DataError` naming line and column."""
     display = display_path(path)
     text = read_text(path, display)
+    if _RAW_BAD_CHAR.search(text):
+        raise DataError(_raw_char_problems(text, display))
+    return _parse(path, text, display)
+
+
+def _parse(path: Path, text: str, display: str) -> Loaded:
     yaml = _yaml()
     problems: list[Problem] = []
     try:
@@ -181,12 +212,20 @@ def load_yaml(path: Path) -> Loaded:
         problems.append(_reader_problem(err, text, display))
         raise DataError(problems) from None
     except YAMLError as err:  # pragma: no cover - unmarked errors are rare
-        problems.append(Problem(display, None, None, "", _("the file is not valid YAML: {problem}")
-                                .format(problem=shown(str(err)))))
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                "",
+                _("the file is not valid YAML: {problem}").format(problem=shown(str(err))),
+            )
+        )
         raise DataError(problems) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the composer far from the limit
-        raise DataError([Problem(display, None, None, "", _(
-            "the data is nested too deeply"))]) from None
+        raise DataError(
+            [Problem(display, None, None, "", _("the data is nested too deeply"))]
+        ) from None
     key_problems = _check_keys(data, display)
     if key_problems:
         raise DataError(key_problems)
@@ -201,20 +240,57 @@ def _check_events(yaml: YAML, text: str, display: str) -> list[Problem]:
         mark = event.start_mark
         line, column = mark.line + 1, mark.column + 1
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            problems.append(Problem(display, line, column, "", _(
-                "anchors and aliases (&, *) are not allowed in data files; write the text out")))
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    _(
+                        "anchors and aliases (&, *) are not allowed in data files; "
+                        "write the text out"
+                    ),
+                )
+            )
             raise DataError(problems)
         tag = getattr(event, "tag", None)
-        if tag is not None and str(tag) != _STR_TAG:
-            problems.append(Problem(display, line, column, "", _(
-                "the tag '{tag}' is not allowed in data files; remove it").format(
-                    tag=shown(_short_tag(str(tag))))))
+        if tag is not None and str(tag) == _STR_TAG:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    _("write the text in quotes instead of the tag '!!str'"),
+                )
+            )
+        elif tag is not None:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    _("the tag '{tag}' is not allowed in data files; remove it").format(
+                        tag=shown(_short_tag(str(tag)))
+                    ),
+                )
+            )
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                problems.append(Problem(display, line, column, "", _(
-                    "the data is nested more than {limit} levels deep; a data file never needs "
-                    "that").format(limit=MAX_DEPTH)))
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column,
+                        "",
+                        _(
+                            "the data is nested more than {limit} levels deep; "
+                            "a data file never needs that"
+                        ).format(limit=MAX_DEPTH),
+                    )
+                )
                 raise DataError(problems)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
@@ -224,7 +300,7 @@ def _check_events(yaml: YAML, text: str, display: str) -> list[Problem]:
 def _short_tag(tag: str) -> str:
     """``tag:yaml.org,2002:python/object`` as it was written: ``!!python/object``."""
     prefix = "tag:yaml.org,2002:"
-    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def _check_keys(data: Any, display: str) -> list[Problem]:
@@ -237,9 +313,18 @@ def _check_keys(data: Any, display: str) -> list[Problem]:
             for key, value in node.items():
                 if not isinstance(key, str):
                     line, column = position(node, key)
-                    problems.append(Problem(display, line, column, "", _(
-                        "a key must be text, found {found} ({key}); put it in quotes if it is "
-                        "meant as text").format(found=kind_of(key), key=shown(_key_text(key)))))
+                    problems.append(
+                        Problem(
+                            display,
+                            line,
+                            column,
+                            "",
+                            _(
+                                "a key must be text, found {found} ({key}); "
+                                "put it in quotes if it is meant as text"
+                            ).format(found=kind_of(key), key=shown(_key_text(key))),
+                        )
+                    )
                 stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
@@ -257,6 +342,53 @@ def _key_text(key: Any) -> str:
     if isinstance(key, dict):
         return "{…}"
     return str(key)
+
+
+def _raw_char_problems(text: str, display: str) -> list[Problem]:
+    """A problem for each control character written into the file as it is, naming its field.
+
+    The field is found by reading the file with each such character replaced by a space (the
+    same length, so every position stays) and taking the key or item that starts last before
+    the character.  When even that text cannot be read, the line and column are given alone.
+    """
+    try:
+        data = _parse(Path(display), _RAW_BAD_CHAR.sub(" ", text), display).data
+    except DataError:
+        data = None
+    spots = sorted(_value_spots(data))
+    problems = []
+    for match in list(_RAW_BAD_CHAR.finditer(text))[:_MAX_RAW_PROBLEMS]:
+        offset = match.start()
+        line = text.count("\n", 0, offset)
+        column = offset - (text.rfind("\n", 0, offset) + 1)
+        field = ""
+        for spot_line, spot_column, spot_path in spots:
+            if (spot_line, spot_column) > (line, column):
+                break
+            field = field_name(spot_path)
+        problems.append(
+            Problem(display, line + 1, column + 1, field, bad_char_message(match.group()))
+        )
+    return problems
+
+
+def _value_spots(data: Any) -> Iterator[tuple[int, int, list[Any]]]:
+    """0-based line, column and path of every key and list item, walked without recursion."""
+    stack: list[tuple[Any, list[Any]]] = [(data, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, CommentedMap):
+            for key, value in node.items():
+                line, column = position(node, key)
+                if line is not None and column is not None:
+                    yield line - 1, column - 1, path + [key]
+                stack.append((value, path + [key]))
+        elif isinstance(node, CommentedSeq):
+            for index, value in enumerate(node):
+                line, column = position(node, index)
+                if line is not None and column is not None:
+                    yield line - 1, column - 1, path + [index]
+                stack.append((value, path + [index]))
 
 
 def _reader_problem(err: ReaderError, text: str, display: str) -> Problem:
@@ -278,7 +410,8 @@ def _error_mark(err: MarkedYAMLError) -> Any:
     """The mark a secretary should look at: where an unclosed quote or bracket was opened."""
     context = (err.context or "").lower()
     if err.context_mark is not None and any(
-            word in context for word in ("quoted scalar", "flow sequence", "flow mapping")):
+        word in context for word in ("quoted scalar", "flow sequence", "flow mapping")
+    ):
         return err.context_mark
     return err.problem_mark or err.context_mark
 
@@ -292,7 +425,8 @@ def _describe_yaml_error(err: MarkedYAMLError) -> str:
         match = re.search(r'duplicate key "(.*?)" with value', err.problem or "")
         if match:
             return _("the key '{key}' appears twice in the same table").format(
-                key=shown(match.group(1)))
+                key=shown(match.group(1))
+            )
         return _("the same key appears twice")
     if "quoted scalar" in context:
         return _("a quotation mark opened here is never closed")
@@ -301,8 +435,10 @@ def _describe_yaml_error(err: MarkedYAMLError) -> str:
     if "flow mapping" in context and "<stream end>" in problem:
         return _("a '{' opened here is never closed with '}'")
     if "another document" in problem or "single document" in context:
-        return _("a data file holds one document; remove the line '---' and what follows, or "
-                 "move it to a file of its own")
+        return _(
+            "a data file holds one document; remove the line '---' and what follows, or "
+            "move it to a file of its own"
+        )
     if "mapping values are not allowed" in problem:
         return _("a ':' in a text value; put the text in quotes")
     if "could not find expected ':'" in problem or "expected <block end>" in problem:
@@ -333,7 +469,8 @@ def node_position(node: Any) -> tuple[int | None, int | None]:
 
 
 def walk_path(root: Any, path: Iterator[Any] | list[Any]) -> tuple[int | None, int | None]:
-    """Line and column of the value at ``path`` (as jsonschema reports it), or of its nearest parent."""
+    """Line and column of the value at ``path`` (as jsonschema reports it), or of its nearest
+    parent."""
     node = root
     best: tuple[int | None, int | None] = node_position(root)
     for key in path:

@@ -26,7 +26,7 @@ from generator.register import Issue, Register, Request, diarium_csv_rows
 from generator.render import Stamp, fill_decision_date, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
-from generator.writer import safe_name, write_new, write_replaceable
+from generator.writer import safe_name, sweep_temps, write_new, write_replaceable
 
 REGISTER_ENV = "UPPDRAG_REGISTER"
 Notify = Callable[[str], None]
@@ -111,8 +111,10 @@ def default_path(base: Path, dnr: str, council: str, suffix: str = "") -> Path:
     return base / safe_name(year) / f"{safe_name(dnr)}_{safe_name(council)}{suffix}.docx"
 
 
-def recover(register: Register, notify: Notify) -> None:
+def recover(register: Register, notify: Notify, output_dir: Path | None = None) -> None:
     """Finish what an interrupted command left pending, and say what was done."""
+    if output_dir is not None:
+        sweep_temps(output_dir)
     for dnr, action in register.recover():
         if action == "completed":
             notify(_("{dnr}: an interrupted issue was completed (its file was in place)").format(
@@ -185,7 +187,7 @@ def render(
         return str(output if output is not None else default_path(base, number, request.council))
 
     with Register(register_path(workspace, register and str(register))) as reg:
-        recover(reg, notify)
+        recover(reg, notify, base)
         issues = reg.reserve(requests, loaded.settings.series, path_for)
         return [
             _issue_file(reg, template, loaded.settings, mandate,
@@ -231,7 +233,7 @@ def decide(workspace: Workspace, dnr: str, decided: dt.date, *, register: Path |
     """
     settings = workspace.load_settings()
     with _register(workspace, register) as reg:
-        recover(reg, notify)
+        recover(reg, notify, workspace.output_dir)
         issue = _issue_or_fail(reg, dnr)
         if issue.status != "utkast":
             raise RegisterError(_("{dnr} has status {status}; only a draft (utkast) can be "

@@ -205,7 +205,7 @@ def _path_key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def _pid_alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
     """Whether a process with this id runs on this host (without disturbing it)."""
     if pid is None or pid <= 0:
         return False
@@ -833,11 +833,11 @@ class Register:
         return [self._issue(row, files.get(row["dnr"], [])) for row in rows]
 
     def latest_for(self, council: str) -> Issue | None:
-        """The council's newest issued document (by date, then registration order), if any."""
+        """The council's live issue: the newest that is neither superseded, voided nor pending."""
         with self._read():
             row = self._conn.execute(
                 "SELECT dnr FROM issues WHERE council = ?"
-                " AND status NOT IN ('pending', 'makulerad') ORDER BY date DESC, id DESC LIMIT 1",
+                " AND status IN ('utkast', 'beslutad') ORDER BY date DESC, id DESC LIMIT 1",
                 (council,),
             ).fetchone()
             return None if row is None else self._load(row["dnr"])
@@ -887,7 +887,7 @@ class Register:
             return True
         if now - started > stale_after:
             return True
-        return row["hostname"] == self._host and not _pid_alive(row["pid"])
+        return row["hostname"] == self._host and not pid_alive(row["pid"])
 
     def recover(
         self,

@@ -135,29 +135,41 @@ def render_all(template: CompiledTemplate, tasks: list[tuple[Mandate, Settings, 
 # -- planning -------------------------------------------------------------------------------
 
 def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, jobs: int,
-         register: Path | None, notify: Notify = _quiet,
+         register: Path | None, dry_run: bool = False, notify: Notify = _quiet,
          progress: Progress | None = None) -> tuple[Settings, CompiledTemplate, list[CouncilPlan]]:
-    """Validate and render every selected council and compare it with its latest issue."""
+    """Validate and render every selected council and compare it with its live issue.
+
+    A dry run changes nothing: it does not create a register that is not there, and it leaves
+    what an interrupted batch left pending for the real run to settle.
+    """
     progress = progress or _NoProgress()
     loaded = load_councils(workspace, names)
     refuse_unfilled(loaded.mandates)
     template = CompiledTemplate.load(workspace.template_path)
     key = batch_key(reason, date)
-    with Register(register_path(workspace, register and str(register))) as reg:
-        recover(reg, notify)
-        done = reg.batch_issues(key)
-        previous = {m.council_id: reg.latest_for(m.council_id) for m in loaded.mandates}
+    reg_path = register_path(workspace, register and str(register))
+    done: dict[str, Issue] = {}
+    previous: dict[str, Issue | None] = {m.council_id: None for m in loaded.mandates}
+    if not (dry_run and not reg_path.exists()):
+        with Register(reg_path) as reg:
+            if not dry_run:
+                recover(reg, notify, workspace.output_dir)
+            done = reg.batch_issues(key)
+            for m in loaded.mandates:
+                already = done.get(m.council_id)
+                if already is not None:
+                    # Done by an earlier run of this batch: what it replaced is the previous issue.
+                    previous[m.council_id] = reg.get(already.supersedes) if already.supersedes \
+                        else None
+                else:
+                    previous[m.council_id] = reg.latest_for(m.council_id)
     placeholder = f"{loaded.settings.series} {date.year}-00000"
     tasks = [(m, loaded.settings, Stamp(date, placeholder)) for m in loaded.mandates]
     plans: list[CouncilPlan] = []
     progress.start(_("Checking"), len(tasks))
     for mandate, data in zip(loaded.mandates, render_all(template, tasks, jobs), strict=True):
-        new_paragraphs = document_paragraphs(data)
         prev = previous[mandate.council_id]
-        already = done.get(mandate.council_id)
-        if already is not None:
-            prev = _superseded_by_batch(already, prev)
-        council_plan = CouncilPlan(mandate, prev, None, None, done=already)
+        council_plan = CouncilPlan(mandate, prev, None, None, done=done.get(mandate.council_id))
         if prev is not None and prev.path:
             try:
                 old = document_paragraphs(Path(prev.path))
@@ -165,18 +177,12 @@ def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, 
                 council_plan.missing_previous_file = True
             else:
                 council_plan.old_paragraphs = old
-                council_plan.comparison = compare(old, new_paragraphs, ignore=ignore_head)
+                council_plan.comparison = compare(old, document_paragraphs(data),
+                                                  ignore=ignore_head)
         plans.append(council_plan)
         progress.advance(mandate.council_id)
     progress.finish()
     return loaded.settings, template, plans
-
-
-def _superseded_by_batch(done: Issue, latest: Issue | None) -> Issue | None:
-    """For a council the batch already did, show what it replaced, not the batch's own issue."""
-    if latest is not None and latest.dnr == done.dnr:
-        return None
-    return latest
 
 
 # -- issuing --------------------------------------------------------------------------------
@@ -192,7 +198,8 @@ def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.dat
     jobs = jobs or os.cpu_count() or 1
     progress = progress or _NoProgress()
     settings, template, plans = plan(workspace, names, reason=reason, date=date, jobs=jobs,
-                                     register=register, notify=notify, progress=progress)
+                                     register=register, dry_run=dry_run, notify=notify,
+                                     progress=progress)
     if dry_run:
         return Result(plans, dry_run=True)
 
@@ -201,9 +208,16 @@ def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.dat
     for p in plans:
         cid = p.mandate.council_id
         if p.done is not None:
-            result.outcomes.append(Outcome(cid, p.done.supersedes, p.done.dnr,
-                                           Path(p.done.path) if p.done.path else None, None, None,
-                                           _("already re-issued in this batch")))
+            path = Path(p.done.path) if p.done.path else None
+            review = None
+            if review_copies and path is not None and p.old_paragraphs is not None:
+                # A run killed after writing the document may not have written its review copy.
+                review = path.with_name(path.stem + "_andringar.docx")
+                if not review.exists() and path.exists():
+                    _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date)
+            result.outcomes.append(Outcome(cid, p.done.supersedes, p.done.dnr, path, review,
+                                           p.comparison.paragraphs_changed if p.comparison
+                                           else None, _("already re-issued in this batch")))
         elif changed_only and not p.changed:
             result.outcomes.append(Outcome(cid, p.previous.dnr if p.previous else None, None,
                                            None, None, 0, _("unchanged, not re-issued")))

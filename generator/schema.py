@@ -21,6 +21,7 @@ from generator.loader import (
     FORBIDDEN_CHARS,
     Loaded,
     bad_char_message,
+    field_name,
     kind_of,
     position,
     shown,
@@ -39,8 +40,11 @@ LINE_PATTERN = f"^[^\\n{FORBIDDEN_CHARS}]*\\Z"
 TEXT = {"type": "string", "pattern": TEXT_PATTERN, "maxLength": 20000}
 # One line that is not blank.  Two patterns rather than one: a single pattern for both
 # ("printable* non-blank printable*") backtracks quadratically on a long value.
-NAME = {"type": "string", "maxLength": 500,
-        "allOf": [{"pattern": LINE_PATTERN}, {"pattern": r"\S"}]}
+NAME = {
+    "type": "string",
+    "maxLength": 500,
+    "allOf": [{"pattern": LINE_PATTERN}, {"pattern": r"\S"}],
+}
 
 _DEFS: dict[str, Any] = {
     "text": TEXT,
@@ -51,13 +55,16 @@ _DEFS: dict[str, Any] = {
         "required": ["klausul"],
         "additionalProperties": False,
     },
-    "part": {"x-expected": N_("text or 'klausul: id'"), "anyOf": [{"$ref": "#/$defs/text"}, {"$ref": "#/$defs/clause_ref"}]},
+    "part": {
+        "x-expected": N_("text or 'klausul: id'"),
+        "anyOf": [{"$ref": "#/$defs/text"}, {"$ref": "#/$defs/clause_ref"}],
+    },
     "parts": {
         "x-expected": N_("text or a list of texts and clauses"),
         "anyOf": [
             {"$ref": "#/$defs/text"},
             {"type": "array", "items": {"$ref": "#/$defs/part"}, "minItems": 1},
-        ]
+        ],
     },
     "item": {
         "x-expected": N_("text, 'klausul: id' or 'stycke: …'"),
@@ -73,7 +80,7 @@ _DEFS: dict[str, Any] = {
                 "maxProperties": 1,
                 "additionalProperties": False,
             },
-        ]
+        ],
     },
     "block": {
         "x-expected": N_("text or a block (klausul, stycke, punkter, fält, rader)"),
@@ -92,7 +99,7 @@ _DEFS: dict[str, Any] = {
                 "minProperties": 1,
                 "additionalProperties": False,
             },
-        ]
+        ],
     },
     "blocks": {"type": "array", "items": {"$ref": "#/$defs/block"}},
     "section": {
@@ -112,9 +119,12 @@ _DEFS: dict[str, Any] = {
                 },
                 "additionalProperties": False,
             },
-        ]
+        ],
     },
-    "clause": {"x-expected": N_("text or a list of blocks"), "anyOf": [{"$ref": "#/$defs/text"}, {"$ref": "#/$defs/blocks"}]},
+    "clause": {
+        "x-expected": N_("text or a list of blocks"),
+        "anyOf": [{"$ref": "#/$defs/text"}, {"$ref": "#/$defs/blocks"}],
+    },
     "clauses": {
         "type": "object",
         "propertyNames": {"pattern": CLAUSE_ID},
@@ -191,48 +201,54 @@ _TYPE_NAMES = {
 
 #: What a value of each pattern looks like, for the message when a value does not match.
 _PATTERN_HINTS = {
-    CLAUSE_ID: N_("'{value}' cannot be a clause id: use lowercase letters, digits, '.' and '-', "
-                  "as in syfte.samverka"),
-    SECTION_ID: N_("'{value}' cannot be a section id: use lowercase letters, digits and '-', "
-                   "as in syfte"),
+    CLAUSE_ID: N_(
+        "'{value}' cannot be a clause id: use lowercase letters, digits, '.' and '-', "
+        "as in syfte.samverka"
+    ),
+    SECTION_ID: N_(
+        "'{value}' cannot be a section id: use lowercase letters, digits and '-', as in syfte"
+    ),
     SETTINGS_SCHEMA["properties"]["diarieserie"]["pattern"]: N_(
-        "'{value}' cannot be a diary series: use 1 to 6 capital letters, as in RS"),
+        "'{value}' cannot be a diary series: use 1 to 6 capital letters, as in RS"
+    ),
 }
 
 Hint = Callable[[list[Any], str], "str | None"]
+
+
+__all__ = [
+    "COUNCIL_SCHEMA",
+    "LIBRARY_SCHEMA",
+    "SETTINGS_SCHEMA",
+    "field_name",
+    "suggest",
+    "validate",
+]
 
 
 def _type_name(value: Any) -> str:
     return kind_of(value)
 
 
-def field_name(path: list[Any]) -> str:
-    """``['avsnitt', 'syfte', 0, 'klausul']`` → ``avsnitt.syfte[1].klausul`` (1-based items)."""
-    out = ""
-    for key in path:
-        if isinstance(key, int) and not isinstance(key, bool):
-            out += f"[{key + 1}]"
-        else:
-            out += ("." if out else "") + shown(key)
-    return out
-
-
 def suggest(word: str, choices: list[str]) -> str | None:
     """The closest known word, for 'did you mean …?'."""
     if not isinstance(word, str) or len(word) > 200:
         return None
-    matches = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1,
-                                        cutoff=0.6)
+    matches = difflib.get_close_matches(
+        word, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.6
+    )
     return matches[0] if matches else None
 
 
 def unknown_key_message(key: str, choices: list[str]) -> str:
     guess = suggest(key, choices)
     if guess:
-        return _("unknown key '{key}' – did you mean '{guess}'?").format(key=shown(key),
-                                                                         guess=guess)
+        return _("unknown key '{key}' – did you mean '{guess}'?").format(
+            key=shown(key), guess=guess
+        )
     return _("unknown key '{key}'; allowed keys: {allowed}").format(
-        key=shown(key), allowed=", ".join(sorted(choices)))
+        key=shown(key), allowed=", ".join(sorted(choices))
+    )
 
 
 def _leaf_errors(error: ValidationError) -> list[ValidationError]:
@@ -288,26 +304,31 @@ def _message(error: ValidationError) -> str:
     if v == "type":
         return _("expected {expected}, found {found}").format(
             expected=_(_TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))),
-            found=_type_name(error.instance))
+            found=_type_name(error.instance),
+        )
     if v == "anyOf":
         expected = error.schema.get("x-expected", N_("text"))
         return _("expected {expected}, found {found}").format(
-            expected=_(expected), found=_type_name(error.instance))
+            expected=_(expected), found=_type_name(error.instance)
+        )
     if v == "required":
         return _("the field '{field}' is missing").format(field=_missing(error))
     if v == "pattern":
         return _pattern_message(error)
     if v == "enum":
         return _("expected one of {choices}, found '{value}'").format(
-            choices=", ".join(str(c) for c in error.validator_value), value=shown(error.instance))
+            choices=", ".join(str(c) for c in error.validator_value), value=shown(error.instance)
+        )
     if v == "maxLength":
         return _("the text is too long ({length} characters; at most {limit})").format(
-            length=len(error.instance), limit=error.validator_value)
+            length=len(error.instance), limit=error.validator_value
+        )
     if v in ("minItems", "minProperties"):
         return _("must not be empty")
     if v == "maxProperties":
         return _("only one of {keys} may stand here").format(
-            keys=", ".join(shown(k) for k in error.instance))
+            keys=", ".join(shown(k) for k in error.instance)
+        )
     # Every keyword the schemas use is explained above; this is a guard, never jsonschema's text.
     return _("this value is not allowed here")
 
@@ -323,9 +344,17 @@ def validate(loaded: Loaded, schema: dict[str, Any], *, hint: Hint | None = None
     data = loaded.data
     if not isinstance(data, dict):
         line, col = (1, 1)
-        return [Problem(loaded.display, line, col, "", _(
-            "expected a table of keys (key: value) at the top of the file, found {found}").format(
-                found=_type_name(data)))]
+        return [
+            Problem(
+                loaded.display,
+                line,
+                col,
+                "",
+                _(
+                    "expected a table of keys (key: value) at the top of the file, found {found}"
+                ).format(found=_type_name(data)),
+            )
+        ]
     # A required key that is missing because it is misspelt is reported once, as the misspelling.
     misspelt: set[tuple[tuple[Any, ...], str]] = set()
     missing: list[tuple[tuple[Any, ...], str, Problem]] = []
@@ -344,15 +373,29 @@ def validate(loaded: Loaded, schema: dict[str, Any], *, hint: Hint | None = None
                         message = hint(path, str(key))
                     if guess is not None:
                         misspelt.add((tuple(path), guess))
-                    problems.append(Problem(loaded.display, line, col, field_name(path + [key]),
-                                            message or unknown_key_message(str(key), allowed)))
+                    problems.append(
+                        Problem(
+                            loaded.display,
+                            line,
+                            col,
+                            field_name(path + [key]),
+                            message or unknown_key_message(str(key), allowed),
+                        )
+                    )
                 continue
             if "propertyNames" in error.absolute_schema_path:
                 # The error is about a key (a section or clause id), not about a value.
                 parent = _resolve(data, path)
                 line, col = position(parent, error.instance)
-                problems.append(Problem(loaded.display, line, col,
-                                        field_name(path + [error.instance]), _message(error)))
+                problems.append(
+                    Problem(
+                        loaded.display,
+                        line,
+                        col,
+                        field_name(path + [error.instance]),
+                        _message(error),
+                    )
+                )
                 continue
             line, col = walk_path(data, path)
             problem = Problem(loaded.display, line, col, field_name(path), _message(error))

@@ -16,9 +16,9 @@ from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
 
 _UNSAFE = re.compile(r"[^0-9A-Za-zÅÄÖåäöÉéÜü_.\-]+")
-#: Characters of a name part; a file name holds up to three parts (number, council, suffix) and
-#: must stay below the 255 bytes that file systems allow (Å is two bytes in UTF-8).
-MAX_NAME = 80
+#: Bytes (UTF-8) of a name part: a file name joins two (number and council) with a suffix such as
+#: ``_beslutad.docx`` and must stay within the 255 bytes that file systems allow.
+MAX_NAME_BYTES = 100
 
 
 def safe_name(text: str) -> str:
@@ -26,10 +26,11 @@ def safe_name(text: str) -> str:
 
     The result is one path component inside the folder it is joined to, whatever ``text`` holds:
     only letters, digits, ``_``, ``-`` and ``.``; never empty, never starting or ending with a dot
-    (so never ``.`` or ``..``, nor a hidden file); at most :data:`MAX_NAME` characters.
+    (so never ``.`` or ``..``, nor a hidden file); at most :data:`MAX_NAME_BYTES` bytes.
     """
     name = _UNSAFE.sub("_", unicodedata.normalize("NFC", str(text))).strip("._")
-    name = name[:MAX_NAME].rstrip("._")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip("._")
     return name or "_"
 
 
@@ -37,15 +38,16 @@ def inside(base: Path, path: Path) -> Path:
     """``path`` resolved, refused unless it lies inside ``base``."""
     resolved = path.resolve()
     if not resolved.is_relative_to(base.resolve()):
-        raise UsageError(_("the path {path} lies outside the folder {base}").format(
-            path=path, base=base))
+        raise UsageError(
+            _("the path {path} lies outside the folder {base}").format(path=path, base=base)
+        )
     return resolved
 
 
 def write_new(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``, which must not exist yet; atomically, or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temp_path(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -54,18 +56,45 @@ def write_new(path: Path, data: bytes) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise RegisterError(_(
-                "{path} already exists and is never overwritten; an issued document is kept as it "
-                "is. Re-issue the mandate (uppdrag reissue) or choose another file name."
-            ).format(path=path)) from None
+            raise RegisterError(
+                _(
+                    "{path} already exists and is never overwritten; an issued document is kept "
+                    "as it is. Re-issue the mandate (uppdrag reissue) or choose another file name."
+                ).format(path=path)
+            ) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
+
+
+def temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def sweep_temps(folder: Path) -> list[Path]:
+    """Remove temporary files that a killed process left behind (its pid is gone).
+
+    Such a file never has a final name, so no record points at it: it is only litter.
+    """
+    from generator.register import pid_alive
+
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.rglob(".*.tmp"):
+        match = _TEMP.match(path.name)
+        if match and not pid_alive(int(match["pid"])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def write_replaceable(path: Path, data: bytes) -> None:
     """Write a file that is not a record (a draft preview, a report): atomically, replacing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temp_path(path)
     with open(tmp, "wb") as fh:
         fh.write(data)
     os.replace(tmp, path)

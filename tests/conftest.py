@@ -40,3 +40,10 @@ def uppdrag() -> Callable[..., Result]:
         return CliRunner().invoke(main, list(args), env={"LANGUAGE": "en", **(env or {})})
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests assert on the English message originals; the Swedish catalog has its own tests
+    (tests/test_i18n.py), which set the locale explicitly."""
+    monkeypatch.setenv("LANGUAGE", "en")

@@ -16,10 +16,12 @@ import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +41,7 @@ SEEDS = {"onkologi": "RS 2024-00784", "primarvard": "RS 2025-03200"}
 LIVE = ("utkast", "beslutad", "ersatt")
 
 
-# -- helpers ------------------------------------------------------------------------------------
+# -- helpers ---------------------------------------------------------------------------------------
 
 
 def make_workspace(root: Path) -> Path:
@@ -74,8 +76,16 @@ def subprocess_env() -> dict[str, str]:
 def seed() -> None:
     """Issue the two seed councils as they were really issued."""
     ok("render", "onkologi", "--date", "2024-05-21", "--dnr", SEEDS["onkologi"])
-    ok("render", "primarvard", "--date", "2025-09-29", "--dnr", SEEDS["primarvard"],
-       "--decided", "2025-10-06")
+    ok(
+        "render",
+        "primarvard",
+        "--date",
+        "2025-09-29",
+        "--dnr",
+        SEEDS["primarvard"],
+        "--decided",
+        "2025-10-06",
+    )
 
 
 def copy_council(root: Path, new_id: str, name: str, source: str = "onkologi") -> None:
@@ -136,7 +146,9 @@ def revisions(path: Path) -> tuple[list[str], list[str]]:
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
     ns = {"w": W_NS}
-    ins = ["".join(el.xpath(".//w:t/text()", namespaces=ns)) for el in root.iterfind(".//w:ins", ns)]
+    ins = [
+        "".join(el.xpath(".//w:t/text()", namespaces=ns)) for el in root.iterfind(".//w:ins", ns)
+    ]
     dels = [
         "".join(el.xpath(".//w:delText/text()", namespaces=ns))
         for el in root.iterfind(".//w:del", ns)
@@ -164,7 +176,7 @@ def ws(workspace: Path) -> Path:
     return workspace
 
 
-# -- a shared clause changes ----------------------------------------------------------------------
+# -- a shared clause changes -----------------------------------------------------------------------
 
 
 def test_dry_run_shows_the_changed_words_of_every_council_and_changes_nothing(ws: Path) -> None:
@@ -223,8 +235,9 @@ def test_reissue_all_supersedes_every_council_using_the_clause(ws: Path) -> None
         assert any("2026-00042-7" in t for t in ins), ins
         assert any("2019-03137-40" in t for t in dels), dels
         # Only the clause changed: the stamp lines (date, number, Ersätter) are not tracked.
-        assert not any(re.search(r"Datum|Diarienummer|Ersätter|RS 20\d\d-\d{5}\b", t)
-                       for t in ins + dels), (ins, dels)
+        assert not any(
+            re.search(r"Datum|Diarienummer|Ersätter|RS 20\d\d-\d{5}\b", t) for t in ins + dels
+        ), (ins, dels)
         assert "\n".join(text(review)) == body  # the review copy reads as the new document
     assert serials([r["dnr"] for r in batch_rows()]) == [1, 2]
     ok("verify")
@@ -259,17 +272,31 @@ def test_running_the_same_command_again_issues_nothing_twice(ws: Path) -> None:
     assert tree(ws / "output") == before_files
 
 
+def test_a_dry_run_in_a_fresh_workspace_writes_nothing(workspace: Path) -> None:
+    dry = ok(*reissue("--all", "--dry-run")).stdout
+    assert "onkologi: no earlier issue; gets its first" in dry
+    assert "primarvard: no earlier issue; gets its first" in dry
+    assert sorted(p.name for p in workspace.iterdir()) == ["data", "templates"]
+
+
 def test_a_progress_bar_on_a_terminal(ws: Path) -> None:
     pty = pytest.importorskip("pty")
     change_shared_clause(ws)
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", *reissue("--all")],
-        cwd=ws, env=subprocess_env(), stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+        cwd=ws,
+        env=subprocess_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
     )
     os.close(slave)
     chunks = []
-    while True:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not select.select([master], [], [], 1)[0]:
+            continue
         try:
             chunk = os.read(master, 65536)
         except OSError:  # EIO: the terminal's other end is closed
@@ -280,11 +307,13 @@ def test_a_progress_bar_on_a_terminal(ws: Path) -> None:
     os.close(master)
     assert proc.wait(timeout=60) == 0
     out = b"".join(chunks).decode("utf-8", "replace")
-    assert "\r" in out and "Issuing" in out, out
-    assert "\n  onkologi\r" not in out  # no plain item lines on a terminal
+    bar = r"\r(?:\x1b\[\?25l)?Issuing\s+\[#+\]\s+2/2"  # the bar, redrawn in place
+    assert re.search(bar, out), out
+    assert "Issuing (2)" not in out  # no plain lines on a terminal
+    assert "  onkologi\r\n" not in out
 
 
-# -- one council's own text changes ---------------------------------------------------------------
+# -- one council's own text changes ----------------------------------------------------------------
 
 
 def test_changed_only_reissues_only_the_council_whose_text_changed(ws: Path) -> None:
@@ -330,7 +359,25 @@ def test_a_council_without_an_earlier_issue_gets_its_first(ws: Path) -> None:
     assert live_new("primarvard") == []
 
 
-# -- all or nothing ---------------------------------------------------------------------------------
+def test_after_a_back_dated_reissue_the_next_supersedes_the_live_issue(workspace: Path) -> None:
+    ok("render", "onkologi", "--date", "2024-05-21", "--dnr", SEEDS["onkologi"])
+    first = cli(*reissue("onkologi", date="2024-03-01", reason="a"))
+    if first.exit_code == 2:
+        return  # refusing a date before the previous issue's is a fix as good as any
+    assert first.exit_code == 0, describe(reissue("onkologi"), first)
+    [live] = [r for r in rows() if r["status"] == "utkast"]
+    change_shared_clause(workspace)
+
+    dry = ok(*reissue("onkologi", "--dry-run", date="2024-04-01", reason="b")).stdout
+    assert f"onkologi: changes since {live['dnr']}" in dry
+    second = cli(*reissue("onkologi", date="2024-04-01", reason="b"))
+
+    assert second.exit_code == 0, describe(reissue("onkologi"), second)
+    [new] = live_new("onkologi", date="2024-04-01")
+    assert new["supersedes"] == live["dnr"]
+
+
+# -- all or nothing --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("broken", [["primarvard"], ["onkologi", "primarvard"]], ids=["one", "two"])
@@ -338,8 +385,11 @@ def test_a_broken_council_stops_the_whole_batch(ws: Path, broken: list[str]) -> 
     change_shared_clause(ws)
     copy_council(ws, "nytt", "Samordningsråd nytt")
     for council in broken:
-        replace_in(ws / "data" / "councils" / f"{council}.yaml",
-                   "klausul: syfte.samverka", "klausul: syfte.finns-inte")
+        replace_in(
+            ws / "data" / "councils" / f"{council}.yaml",
+            "klausul: syfte.samverka",
+            "klausul: syfte.finns-inte",
+        )
     before_rows, before_files = rows(), tree(ws / "output")
 
     result = cli(*reissue("--all"))
@@ -369,7 +419,7 @@ def test_refusals(workspace: Path, args: list[str]) -> None:
     assert not (workspace / "output").exists()
 
 
-# -- a batch killed midway ----------------------------------------------------------------------------
+# -- a batch killed midway -------------------------------------------------------------------------
 
 KILL_AFTER_WRITE = textwrap.dedent("""
     import os, sys
@@ -392,8 +442,6 @@ KILL_AFTER_WRITE = textwrap.dedent("""
 KILL_BEFORE_LINK = textwrap.dedent("""
     import os, sys
 
-    real = os.link
-
     def link(src, dst, *args, **kwargs):
         os._exit(1)  # killed after the temporary file is written, before it gets its name
 
@@ -405,8 +453,14 @@ KILL_BEFORE_LINK = textwrap.dedent("""
 
 def killed(root: Path, script: str, args: list[str], kill_after: int = 0) -> None:
     env = {**subprocess_env(), "KILL_AFTER": str(kill_after)}
-    proc = subprocess.run([sys.executable, "-c", script, *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
 
 
@@ -486,23 +540,16 @@ def test_running_a_killed_batch_again_completes_it_once_per_council(crash: Crash
         assert not list((crash.root / "output").rglob(".*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reissue.py: a council completed before the kill is skipped by the re-run without "
-    "its review copy (_andringar.docx) ever being written",
-)
 def test_every_council_of_a_resumed_batch_has_its_review_copy(crash: Crash) -> None:
     with contextlib.chdir(crash.root):
-        missing = [r["dnr"] for r in batch_rows()
-                   if r["status"] == "utkast" and not review_of(r["path"]).is_file()]
+        missing = [
+            r["dnr"]
+            for r in batch_rows()
+            if r["status"] == "utkast" and not review_of(r["path"]).is_file()
+        ]
     assert missing == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reissue.plan runs register recovery even in --dry-run: pending numbers of a killed "
-    "batch are completed/voided and the old issues superseded by a dry run",
-)
 def test_a_dry_run_after_a_kill_changes_nothing(workspace: Path) -> None:
     seed()
     change_shared_clause(workspace)
@@ -515,11 +562,6 @@ def test_a_dry_run_after_a_kill_changes_nothing(workspace: Path) -> None:
     assert rows() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="writer.write_new: a kill between fsync and os.link leaves .<name>.<pid>.tmp, a whole "
-    "copy of the document, and neither recovery nor the re-run removes it",
-)
 def test_a_kill_while_writing_leaves_no_temporary_file_after_the_rerun(workspace: Path) -> None:
     seed()
     change_shared_clause(workspace)
@@ -530,7 +572,7 @@ def test_a_kill_while_writing_leaves_no_temporary_file_after_the_rerun(workspace
     assert [p.name for p in (workspace / "output").rglob("*.tmp")] == []
 
 
-# -- parallel rendering -------------------------------------------------------------------------------
+# -- parallel rendering ----------------------------------------------------------------------------
 
 
 def _batch_of_eighteen(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
@@ -544,14 +586,17 @@ def _batch_of_eighteen(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -
     change_shared_clause(root)
     pools: list[int] = []
 
-    class Spy(module.ProcessPoolExecutor):  # type: ignore[name-defined]
+    class Spy(module.ProcessPoolExecutor):
         def __init__(self, *args: object, max_workers: int, **kwargs: object) -> None:
             pools.append(max_workers)
             super().__init__(*args, max_workers=max_workers, **kwargs)
 
     monkeypatch.setattr(module, "ProcessPoolExecutor", Spy)
     ok(*reissue("--all", "--jobs", jobs))
-    assert pools == ([2, 2] if jobs == "2" else []), pools  # plan and issue, in 2 processes
+    if jobs == "2":  # the batch is big enough to be rendered in 2 processes
+        assert pools and set(pools) == {2}, pools
+    else:
+        assert pools == []
     batch = batch_rows()
     assert len(batch) == 18 >= module.PARALLEL_THRESHOLD
     assert serials([r["dnr"] for r in batch]) == list(range(1, 19))
@@ -578,7 +623,7 @@ def test_jobs_2_gives_the_same_documents_as_jobs_1(
     assert len({dnr for dnr, *_rest in parallel.values()}) == 18
 
 
-# -- PDF ------------------------------------------------------------------------------------------------
+# -- PDF -------------------------------------------------------------------------------------------
 
 
 def test_pdf_beside_each_reissued_document(ws: Path) -> None:
