@@ -8,10 +8,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 MO     := generator/locale/sv/LC_MESSAGES/uppdrag.mo
 PO     := generator/locale/sv/LC_MESSAGES/uppdrag.po
+CLICK_MO := generator/locale/sv/LC_MESSAGES/click.mo
+CLICK_PO := generator/locale/sv/LC_MESSAGES/click.po
 
 .PHONY: all demo test lint format catalogs extract template bench clean
 
-all: $(STAMP) $(MO)
+all: $(STAMP) $(MO) $(CLICK_MO)
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,9 +22,13 @@ $(STAMP): setup.cfg pyproject.toml
 
 # Swedish messages: compiled from the .po catalog on every build.
 $(MO): $(PO) $(STAMP)
-	$(BIN)/pybabel compile -q -D uppdrag -d generator/locale -l sv
+	$(BIN)/pybabel -q compile -D uppdrag -d generator/locale -l sv
 
-catalogs: $(MO)
+# click's own texts (Usage:, Error: …) in Swedish: see generator/i18n.py.
+$(CLICK_MO): $(CLICK_PO) $(STAMP)
+	$(BIN)/pybabel -q compile -D click -d generator/locale -l sv
+
+catalogs: $(MO) $(CLICK_MO)
 
 # After changing messages in the code: extract them and merge into the Swedish catalog.
 extract: $(STAMP)

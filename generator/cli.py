@@ -18,7 +18,10 @@ from typing import Any
 
 import click
 
-from generator.i18n import _
+from generator.i18n import _, install_click_translations
+
+# Before any decorator runs: click fixes some words (click.Path's "file") when commands are built.
+install_click_translations()
 
 
 def _echo_error(message: str) -> None:
