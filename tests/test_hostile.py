@@ -48,7 +48,7 @@ from tests.docx_text import docx_lines
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).parent / "corpus"
 HYPOTHESIS = settings(
-    max_examples=2000,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
