@@ -41,10 +41,6 @@ def literal(value: Any) -> Any:
     return escaped
 
 
-def _no_other_templates(*_args: Any, **_kwargs: Any) -> NoReturn:
-    raise SecurityError(_("a template cannot import, include or extend another template"))
-
-
 def _range(*args: Any) -> range:
     try:
         return safe_range(*args)
@@ -52,19 +48,40 @@ def _range(*args: Any) -> range:
         raise SecurityError(str(err)) from None
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with no other templates to reach and a fast path for dict keys.
+
+    ``item.kind`` on a plain dict is read as a key straight away: the sandbox's ``getattr`` first
+    tries a Python attribute, and raising and catching that ``AttributeError`` was half of the
+    Jinja time of a document.  A name that is an attribute of ``dict`` (``items``, ``keys``) still
+    goes the sandbox's way, and a missing key is the same strict undefined.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def get_template(self, *_args: Any, **_kwargs: Any) -> NoReturn:
+        raise SecurityError(_("a template cannot import, include or extend another template"))
+
+    select_template = get_template
+    get_or_select_template = get_template
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def make_environment() -> TemplateSandbox:
+    env = TemplateSandbox(
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,
         finalize=literal,
     )
-    # Instance attributes, so that the environment stays of its own class (generator.template
-    # copies its state into a faster subclass); the compiled code calls these three for every
-    # import, include and extends.
-    env.get_template = _no_other_templates  # type: ignore[method-assign]
-    env.select_template = _no_other_templates  # type: ignore[method-assign]
-    env.get_or_select_template = _no_other_templates  # type: ignore[method-assign]
     env.globals["range"] = _range
     return env

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,8 @@ def load_councils(workspace: Workspace, names: list[str]) -> Councils:
         try:
             mandates.append(load_mandate(path, library, settings))
         except DataError as err:
-            problems.extend(err.problems)
+            # A broken library clause is reported once, not once per council that uses it.
+            problems.extend(p for p in err.problems if str(p) not in {str(q) for q in problems})
     if problems:
         raise DataError(problems)
     ids = [m.council_id for m in mandates]
@@ -107,7 +109,8 @@ def subject(settings: Settings, mandate: Mandate) -> str:
 
 def default_path(base: Path, dnr: str, council: str, suffix: str = "") -> Path:
     """``output/2024/RS_2024-00784_onkologi.docx``: year folder, number first, sortable."""
-    year = dnr.split()[-1][:4] if " " in dnr else "0000"
+    found = re.search(r"\b(\d{4})-\d", dnr)
+    year = found.group(1) if found else "0000"
     return base / safe_name(year) / f"{safe_name(dnr)}_{safe_name(council)}{suffix}.docx"
 
 

@@ -36,8 +36,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from jinja2 import Template
 from jinja2.exceptions import TemplateError as JinjaTemplateError
-from jinja2.exceptions import TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from generator.environment import make_environment
 from generator.exceptions import TemplateError
@@ -73,43 +72,6 @@ def patch_tags(xml: str) -> str:
     patched = DocxTemplate.patch_xml(_PATCHER, xml)
     # As docxtpl does, start each paragraph on its own line so that errors point near their place.
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
-
-
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-class _DictLookupEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, with ``item.kind`` on a plain dict looked up as a key straight away.
-
-    The sandbox's ``getattr`` first tries a Python attribute, and a dict has no ``kind``: every
-    lookup raised and caught an ``AttributeError`` before reading the key, which was half of the
-    Jinja time of a document (the body loop reads ``item.kind`` up to four times per paragraph).
-    The result is the same: a name that is an attribute of ``dict`` (``items``, ``keys``) still
-    goes the sandbox's way, and a missing key is the same strict undefined.
-    """
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
-
-
-def render_environment() -> ImmutableSandboxedEnvironment:
-    """:func:`~generator.environment.make_environment`'s environment, with the faster lookup.
-
-    The settings stay defined in one place: the environment is made there and its state copied
-    into the subclass, as Jinja's own ``Environment.overlay`` does.  Should that environment ever
-    be of another class, it is used as it is.
-    """
-    base = make_environment()
-    if type(base) is not ImmutableSandboxedEnvironment:
-        return base
-    env = object.__new__(_DictLookupEnvironment)
-    env.__dict__.update(base.__dict__)
-    return env
 
 
 class _Patcher:
@@ -320,11 +282,15 @@ class CompiledTemplate:
             raise TemplateError(
                 _("the template {path} is not a Word document (.docx)").format(path=path)
             )
-        env = render_environment()
+        env = make_environment()
         compiled: dict[str, Template] = {}
         for name, blob in blobs.items():
             if TEMPLATED.match(name):
-                source = patch_tags(blob.decode("utf-8"))
+                try:
+                    source = patch_tags(blob.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise TemplateError(_("the template {path} is damaged: {part} is not UTF-8 "
+                                          "text").format(path=path, part=name)) from None
                 try:
                     compiled[name] = env.from_string(source)
                 except TemplateSyntaxError as err:
@@ -353,6 +319,11 @@ class CompiledTemplate:
                     _("the template {path} uses a value the data does not have: {error}").format(
                         path=self.path, error=err.message
                     )
+                ) from None
+            except SecurityError:
+                raise TemplateError(
+                    _("the template {path} tries something a template may not do (reach Python "
+                      "internals, import, or read files); remove that tag").format(path=self.path)
                 ) from None
             except JinjaTemplateError as err:
                 raise TemplateError(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,3 +49,9 @@ def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests assert on the English message originals; the Swedish catalog has its own tests
     (tests/test_i18n.py), which set the locale explicitly."""
     monkeypatch.setenv("LANGUAGE", "en")
+
+
+# Property-based tests: reproducible in CI (the same examples every run), searching locally.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
