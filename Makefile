@@ -40,11 +40,12 @@ extract: $(STAMP)
 demo: all
 	$(BIN)/uppdrag render data/councils/*.yaml
 
-test: all
+test: all lint
 	$(BIN)/python -m pytest -q tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks templates
+	$(BIN)/ruff format --check -q generator tests benchmarks templates
 
 format: $(STAMP)
 	$(BIN)/ruff format generator tests benchmarks templates

@@ -44,25 +44,50 @@ def check_template(path: Path, sample: Mandate | None, settings: Settings | None
         return [Problem(display, None, None, "", str(err))]
     problems: list[Problem] = []
     if template.bullet_abstract is None:
-        problems.append(Problem(display, None, None, "List Bullet", _(
-            "the style 'List Bullet' has no numbering; bullet lists would show no bullets")))
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                "List Bullet",
+                _("the style 'List Bullet' has no numbering; bullet lists would show no bullets"),
+            )
+        )
     if sample is None or settings is None:
         return problems
-    known = set(build_context(sample, settings, Stamp(__import__("datetime").date.today(), "X"),
-                              lambda url: "rId").keys())
+    known = set(
+        build_context(
+            sample, settings, Stamp(__import__("datetime").date.today(), "X"), lambda url: "rId"
+        ).keys()
+    )
     env = make_environment()
     for name, blob in template.blobs.items():
         if not TEMPLATED.match(name):
             continue
         source = patch_tags(blob.decode("utf-8"))
         for variable in sorted(meta.find_undeclared_variables(env.parse(source)) - known):
-            problems.append(Problem(display, None, None, name, _(
-                "the tag '{{{{ {name} }}}}' names a value that the data does not have").format(
-                    name=variable)))
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    name,
+                    _(
+                        "the tag '{{{{ {name} }}}}' names a value that the data does not have"
+                    ).format(name=variable),
+                )
+            )
         leftover = _split_tags(source)
         for text in leftover:
-            problems.append(Problem(display, None, None, name, _(
-                "a tag is split or mistyped: “{text}”").format(text=text)))
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    name,
+                    _("a tag is split or mistyped: “{text}”").format(text=text),
+                )
+            )
     return problems
 
 
@@ -72,9 +97,13 @@ def _split_tags(source: str) -> list[str]:
     import re
 
     texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", source)
-    return [t for t in texts
-            if t.count("{{") != t.count("}}") or t.count("{%") != t.count("%}")
-            or re.search(r"\{ \{|\} \}|\{ %|% \}", t)]
+    return [
+        t
+        for t in texts
+        if t.count("{{") != t.count("}}")
+        or t.count("{%") != t.count("%}")
+        or re.search(r"\{ \{|\} \}|\{ %|% \}", t)
+    ]
 
 
 def _reference_warnings(loaded_display: str, data: object, path: list[object]) -> list[Problem]:
@@ -91,9 +120,18 @@ def _reference_warnings(loaded_display: str, data: object, path: list[object]) -
         elif isinstance(node, str):
             for written, normal in normalise_references(node):
                 line, col = position(parent, key)
-                found.append(Problem(loaded_display, line, col, "", _(
-                    "the diary number '{written}' is not in the standard form; write "
-                    "'{normal}'").format(written=written, normal=normal)))
+                found.append(
+                    Problem(
+                        loaded_display,
+                        line,
+                        col,
+                        "",
+                        _(
+                            "the diary number '{written}' is not in the standard form; write "
+                            "'{normal}'"
+                        ).format(written=written, normal=normal),
+                    )
+                )
 
     walk(data, None, None)
     return found
@@ -111,8 +149,9 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
     try:
         library = workspace.load_library()
         findings.checked.append(str(workspace.library_path))
-        findings.warnings.extend(_reference_warnings(library.loaded.display, library.loaded.data,
-                                                     []))
+        findings.warnings.extend(
+            _reference_warnings(library.loaded.display, library.loaded.data, [])
+        )
     except DataError as err:
         findings.errors.extend(err.problems)
         library = None
@@ -134,13 +173,22 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
             findings.errors.extend(err.problems)
             continue
         findings.warnings.extend(_reference_warnings(loaded.display, loaded.data, []))
-        for clause_id in (loaded.data.get("klausuler") or {}):
+        for clause_id in loaded.data.get("klausuler") or {}:
             if clause_id in library.clauses:
                 line, col = position(loaded.data["klausuler"], clause_id)
-                findings.warnings.append(Problem(loaded.display, line, col,
-                                                 f"klausuler.{clause_id}", _(
-                    "the council has its own version of this standard clause; changes to the "
-                    "library's version will not reach it")))
+                findings.warnings.append(
+                    Problem(
+                        loaded.display,
+                        line,
+                        col,
+                        f"klausuler.{clause_id}",
+                        _(
+                            "the council has its own version of this standard clause; "
+                            "changes to the "
+                            "library's version will not reach it"
+                        ),
+                    )
+                )
         findings.warnings.extend(_unfilled(loaded))
     findings.errors.extend(check_template(workspace.template_path, sample, settings))
     findings.checked.append(str(workspace.template_path))
@@ -155,6 +203,13 @@ def _unfilled(loaded: object) -> list[Problem]:
         return []
     out = []
     for field_path, line in find_unfilled(loaded.data):  # type: ignore[attr-defined]
-        out.append(Problem(loaded.display, line, None, field_path,  # type: ignore[attr-defined]
-                           _("still to be filled in")))
+        out.append(
+            Problem(
+                loaded.display,
+                line,
+                None,
+                field_path,  # type: ignore[attr-defined]
+                _("still to be filled in"),
+            )
+        )
     return out

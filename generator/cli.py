@@ -49,8 +49,12 @@ class Group(click.Group):
             ctx.exit(130)
         except Exception:
             report = _write_report()
-            _echo_error(_("Internal error in uppdrag (not a mistake in your data). "
-                          "Nothing was issued. Full report: {path}").format(path=report))
+            _echo_error(
+                _(
+                    "Internal error in uppdrag (not a mistake in your data). "
+                    "Nothing was issued. Full report: {path}"
+                ).format(path=report)
+            )
             ctx.exit(70)
 
 
@@ -60,9 +64,11 @@ def _error_header(err: Exception) -> str:
 
     if isinstance(err, DataError):
         count = len(err.problems)
-        return ngettext("The data has {count} problem; nothing was written:",
-                        "The data has {count} problems; nothing was written:", count).format(
-                            count=count)
+        return ngettext(
+            "The data has {count} problem; nothing was written:",
+            "The data has {count} problems; nothing was written:",
+            count,
+        ).format(count=count)
     return ""
 
 
@@ -88,8 +94,13 @@ def _workspace():
     return Workspace.here()
 
 
-@click.group(cls=Group, help=_("Mandate documents (uppdragshandlingar) for coordination councils: "
-                               "data in, dated and diary-numbered Word documents out."))
+@click.group(
+    cls=Group,
+    help=_(
+        "Mandate documents (uppdragshandlingar) for coordination councils: "
+        "data in, dated and diary-numbered Word documents out."
+    ),
+)
 @click.version_option(package_name="uppdrag", message="uppdrag %(version)s")
 def main() -> None:
     pass
@@ -97,29 +108,68 @@ def main() -> None:
 
 @main.command(help=_("Render a new, dated and diary-numbered mandate for each council file."))
 @click.argument("files", nargs=-1, required=True)
-@click.option("--date", "date", callback=_date, metavar="YYYY-MM-DD",
-              help=_("Document date (default: today, Stockholm time)."))
-@click.option("--dnr", metavar='"RS 2024-00784"',
-              help=_("A diary number assigned outside this tool (default: the next in the register)."))
-@click.option("--decided", callback=_date, metavar="YYYY-MM-DD",
-              help=_("Date of the decision (default: the placeholder to be filled in)."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=_("Output file (one council only)."))
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help=_("Output folder (default: output/)."))
-@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
-              help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."))
-@click.option("--draft", is_flag=True,
-              help=_("A preview without a diary number; not registered."))
+@click.option(
+    "--date",
+    "date",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help=_("Document date (default: today, Stockholm time)."),
+)
+@click.option(
+    "--dnr",
+    metavar='"RS 2024-00784"',
+    help=_("A diary number assigned outside this tool (default: the next in the register)."),
+)
+@click.option(
+    "--decided",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help=_("Date of the decision (default: the placeholder to be filled in)."),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Output file (one council only)."),
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("Output folder (default: output/)."),
+)
+@click.option(
+    "--register",
+    "register",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."),
+)
+@click.option("--draft", is_flag=True, help=_("A preview without a diary number; not registered."))
 @click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
-def render(files: tuple[str, ...], date: dt.date | None, dnr: str | None, decided: dt.date | None,
-           output: Path | None, output_dir: Path | None, register: Path | None,
-           draft: bool, pdf: bool) -> None:
+def render(
+    files: tuple[str, ...],
+    date: dt.date | None,
+    dnr: str | None,
+    decided: dt.date | None,
+    output: Path | None,
+    output_dir: Path | None,
+    register: Path | None,
+    draft: bool,
+    pdf: bool,
+) -> None:
     from generator import main as work
 
-    written = work.render(_workspace(), list(files), date=date, dnr=dnr, decided=decided,
-                          output=output, output_dir=output_dir, register=register, draft=draft,
-                          notify=click.echo)
+    written = work.render(
+        _workspace(),
+        list(files),
+        date=date,
+        dnr=dnr,
+        decided=decided,
+        output=output,
+        output_dir=output_dir,
+        register=register,
+        draft=draft,
+        notify=click.echo,
+    )
     _print_paths([item.path for item in written], pdf)
 
 
@@ -143,15 +193,28 @@ def _display(path: Path) -> str:
 
 
 _register_option = click.option(
-    "--register", "register", type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."))
+    "--register",
+    "register",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."),
+)
 
 
-@main.command(help=_("Fill in the decision date: writes the decided version of an issued draft "
-                     "as a new file of the same number."))
+@main.command(
+    help=_(
+        "Fill in the decision date: writes the decided version of an issued draft "
+        "as a new file of the same number."
+    )
+)
 @click.argument("dnr")
-@click.option("--date", "decided", callback=_date, required=True, metavar="YYYY-MM-DD",
-              help=_("Date of the decision."))
+@click.option(
+    "--date",
+    "decided",
+    callback=_date,
+    required=True,
+    metavar="YYYY-MM-DD",
+    help=_("Date of the decision."),
+)
 @_register_option
 @click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside the document (LibreOffice)."))
 def decide(dnr: str, decided: dt.date, register: Path | None, pdf: bool) -> None:
@@ -172,8 +235,12 @@ def verify(register: Path | None) -> None:
     for dnr, path, state in bad:
         click.secho(f"{labels[state]}  {dnr}  {_display(Path(path))}", fg="red")
     if bad:
-        click.echo(_("{bad} of {total} issued files differ from the register.").format(
-            bad=len(bad), total=len(results)), err=True)
+        click.echo(
+            _("{bad} of {total} issued files differ from the register.").format(
+                bad=len(bad), total=len(results)
+            ),
+            err=True,
+        )
         sys.exit(1)
     click.echo(_("All {total} issued files are as registered.").format(total=len(results)))
 
@@ -185,8 +252,13 @@ def register() -> None:
 
 @register.command("list", help=_("List the register's numbers."))
 @click.option("--council", help=_("Only this council (its id, e.g. onkologi)."))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 @_register_option
 def register_list(council: str | None, fmt: str, register: Path | None) -> None:
     from generator import main as work
@@ -202,9 +274,14 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
 
         _write_csv(rows, list(ISSUE_COLUMNS))
     else:
-        columns = [("dnr", _("Number")), ("council", _("Council")), ("date", _("Date")),
-                   ("decided", _("Decided")), ("status", _("Status")),
-                   ("supersedes", _("Supersedes"))]
+        columns = [
+            ("dnr", _("Number")),
+            ("council", _("Council")),
+            ("date", _("Date")),
+            ("decided", _("Decided")),
+            ("status", _("Status")),
+            ("supersedes", _("Supersedes")),
+        ]
         _table([{k: (r[k] or "") for k, _h in columns} for r in rows], columns)
 
 
@@ -241,8 +318,13 @@ def register_void(dnr: str, reason: str, register: Path | None) -> None:
     click.echo(_("{dnr} is voided (makulerad): {reason}").format(dnr=issue.dnr, reason=reason))
 
 
-@register.command("set-next", help=_('Set the next number of a series, e.g. "RS 2026-01234", to '
-                                     "continue the official diarium's sequence."))
+@register.command(
+    "set-next",
+    help=_(
+        'Set the next number of a series, e.g. "RS 2026-01234", to '
+        "continue the official diarium's sequence."
+    ),
+)
 @click.argument("dnr")
 @_register_option
 def register_set_next(dnr: str, register: Path | None) -> None:
@@ -252,10 +334,19 @@ def register_set_next(dnr: str, register: Path | None) -> None:
     click.echo(_("The next number will be {dnr}.").format(dnr=dnr))
 
 
-@register.command("export", help=_("CSV for import into the official diarium: number, date, "
-                                   "subject line, document type, sender, recipient."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=_("Write to this file instead of the screen."))
+@register.command(
+    "export",
+    help=_(
+        "CSV for import into the official diarium: number, date, "
+        "subject line, document type, sender, recipient."
+    ),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Write to this file instead of the screen."),
+)
 @_register_option
 def register_export(output: Path | None, register: Path | None) -> None:
     from generator import main as work
@@ -314,47 +405,101 @@ class _Progress:
             self.bar = None
 
 
-@main.command(help=_("Re-issue mandates after a policy change: a new number for each council, "
-                     "naming the number it replaces, with the changes shown."))
+@main.command(
+    help=_(
+        "Re-issue mandates after a policy change: a new number for each council, "
+        "naming the number it replaces, with the changes shown."
+    )
+)
 @click.argument("councils", nargs=-1)
 @click.option("--all", "all_councils", is_flag=True, help=_("Every council in data/councils/."))
 @click.option("--reason", required=True, help=_("Why the mandates are re-issued (recorded)."))
-@click.option("--date", "date", callback=_date, metavar="YYYY-MM-DD",
-              help=_("Document date (default: today, Stockholm time)."))
-@click.option("--dry-run", is_flag=True,
-              help=_("Show what would change; change nothing, on disk or in the register."))
-@click.option("--changed-only", is_flag=True,
-              help=_("Re-issue only the councils whose text changed."))
-@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
-              help=_("Render in N processes (default: the number of cores)."))
+@click.option(
+    "--date",
+    "date",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help=_("Document date (default: today, Stockholm time)."),
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help=_("Show what would change; change nothing, on disk or in the register."),
+)
+@click.option(
+    "--changed-only", is_flag=True, help=_("Re-issue only the councils whose text changed.")
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help=_("Render in N processes (default: the number of cores)."),
+)
 @_register_option
 @click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
-def reissue(councils: tuple[str, ...], all_councils: bool, reason: str, date: dt.date | None,
-            dry_run: bool, changed_only: bool, jobs: int | None, register: Path | None,
-            pdf: bool) -> None:
+def reissue(
+    councils: tuple[str, ...],
+    all_councils: bool,
+    reason: str,
+    date: dt.date | None,
+    dry_run: bool,
+    changed_only: bool,
+    jobs: int | None,
+    register: Path | None,
+    pdf: bool,
+) -> None:
     from generator import reissue as work
     from generator.exceptions import UsageError
 
     if all_councils == bool(councils):
         raise UsageError(_("name the councils to re-issue, or give --all (not both)"))
-    result = work.reissue(_workspace(), list(councils), reason=reason, date=date,
-                          dry_run=dry_run, changed_only=changed_only, jobs=jobs,
-                          register=register, notify=click.echo, progress=_Progress())
+    result = work.reissue(
+        _workspace(),
+        list(councils),
+        reason=reason,
+        date=date,
+        dry_run=dry_run,
+        changed_only=changed_only,
+        jobs=jobs,
+        register=register,
+        notify=click.echo,
+        progress=_Progress(),
+    )
     if dry_run:
         click.echo(work.describe(result.plans, color=sys.stdout.isatty()))
         click.echo(_("Dry run: nothing was issued or written."))
         return
-    rows = [{"council": o.council, "change": f"{o.old or '–'} → {o.new or '–'}",
-             "paragraphs": "" if o.paragraphs_changed is None else str(o.paragraphs_changed),
-             "note": o.note} for o in result.outcomes]
-    _table(rows, [("council", _("Council")), ("change", _("Old → new number")),
-                  ("paragraphs", _("Paragraphs changed")), ("note", "")])
+    rows = [
+        {
+            "council": o.council,
+            "change": f"{o.old or '–'} → {o.new or '–'}",
+            "paragraphs": "" if o.paragraphs_changed is None else str(o.paragraphs_changed),
+            "note": o.note,
+        }
+        for o in result.outcomes
+    ]
+    _table(
+        rows,
+        [
+            ("council", _("Council")),
+            ("change", _("Old → new number")),
+            ("paragraphs", _("Paragraphs changed")),
+            ("note", ""),
+        ],
+    )
     issued = [o for o in result.outcomes if o.issued and o.path]
     _print_paths([o.path for o in issued if o.path], pdf)
     if pdf:
         # Documents an interrupted run of this batch wrote before it could make their PDFs.
-        late = [o.path for o in result.outcomes if not o.issued and o.new and o.path
-                and o.path.exists() and not o.path.with_suffix(".pdf").exists()]
+        late = [
+            o.path
+            for o in result.outcomes
+            if not o.issued
+            and o.new
+            and o.path
+            and o.path.exists()
+            and not o.path.with_suffix(".pdf").exists()
+        ]
         if late:
             _print_paths(late, True)
     for o in issued:
@@ -364,9 +509,14 @@ def reissue(councils: tuple[str, ...], all_councils: bool, reason: str, date: dt
 
 @main.command(help=_("Check the data and the template without rendering anything."))
 @click.argument("paths", nargs=-1)
-@click.option("--a11y", "a11y_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), metavar="FILE.docx",
-              help=_("Also check a rendered document's accessibility."))
+@click.option(
+    "--a11y",
+    "a11y_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.docx",
+    help=_("Also check a rendered document's accessibility."),
+)
 def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
     from generator.check import check as run_check
 
@@ -380,8 +530,11 @@ def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
         failed = _check_a11y(path) or failed
     if failed:
         sys.exit(2)
-    click.echo(_("OK: {count} files checked, {warnings} warning(s).").format(
-        count=len(findings.checked), warnings=len(findings.warnings)))
+    click.echo(
+        _("OK: {count} files checked, {warnings} warning(s).").format(
+            count=len(findings.checked), warnings=len(findings.warnings)
+        )
+    )
 
 
 def _check_a11y(path: Path) -> bool:
@@ -392,17 +545,26 @@ def _check_a11y(path: Path) -> bool:
     for finding in findings:
         click.secho(f"{path}: {finding.where}: {finding.message}", fg="red", err=True)
     if not findings:
-        click.echo(_("{path}: accessible (headings, lists, language, title, links)").format(
-            path=path))
+        click.echo(
+            _("{path}: accessible (headings, lists, language, title, links)").format(path=path)
+        )
     return bool(findings)
 
 
 @main.command(help=_("Draw a Word document as page images (PNG), as LibreOffice lays it out."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help=_("Folder for the images (default: beside the document)."))
-@click.option("--dpi", type=click.IntRange(30, 300), default=80, show_default=True,
-              help=_("Resolution of the images."))
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("Folder for the images (default: beside the document)."),
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(30, 300),
+    default=80,
+    show_default=True,
+    help=_("Resolution of the images."),
+)
 def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
     from generator.pdf import preview_png
 
@@ -410,38 +572,67 @@ def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
         click.echo(_display(path))
 
 
-@main.command("import", help=_("Import an existing mandate (.docx, or a text export) into a council "
-                               "file, with the standard clauses recognised, and record it in the "
-                               "register as the council's earlier issue."))
+@main.command(
+    "import",
+    help=_(
+        "Import an existing mandate (.docx, or a text export) into a council "
+        "file, with the standard clauses recognised, and record it in the "
+        "register as the council's earlier issue."
+    ),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=_("Council file to write (default: data/councils/<id>.yaml, the id taken from "
-                     "the council's name)."))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_(
+        "Council file to write (default: data/councils/<id>.yaml, the id taken from "
+        "the council's name)."
+    ),
+)
 @_register_option
 def import_(file: Path, output: Path | None, register: Path | None) -> None:
     from generator import main as work
 
-    imported = work.import_mandate(_workspace(), file, output=output, register=register,
-                                   notify=click.echo)
+    imported = work.import_mandate(
+        _workspace(), file, output=output, register=register, notify=click.echo
+    )
     for line in imported.report.lines():  # type: ignore[attr-defined]
         click.echo(line)
     click.echo(_("Written: {path}").format(path=_display(imported.council_file)))
     if imported.earlier is not None:
-        click.echo(_("Registered as the earlier issue {dnr}: {path}").format(
-            dnr=imported.earlier.dnr, path=_display(imported.earlier.path)))
+        click.echo(
+            _("Registered as the earlier issue {dnr}: {path}").format(
+                dnr=imported.earlier.dnr, path=_display(imported.earlier.path)
+            )
+        )
 
 
-@main.command("new", help=_("Start a council file with the standard clauses; what only the council "
-                            "can say is marked ATT FYLLA I."))
+@main.command(
+    "new",
+    help=_(
+        "Start a council file with the standard clauses; what only the council "
+        "can say is marked ATT FYLLA I."
+    ),
+)
 @click.argument("council_id")
-@click.option("--name", required=True, help=_('The council\'s name, e.g. "Samordningsråd kirurgi".'))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=_("File to write (default: data/councils/<id>.yaml)."))
+@click.option(
+    "--name", required=True, help=_('The council\'s name, e.g. "Samordningsråd kirurgi".')
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("File to write (default: data/councils/<id>.yaml)."),
+)
 def new(council_id: str, name: str, output: Path | None) -> None:
     from generator import main as work
 
     target, unfilled = work.new_council_file(_workspace(), council_id, name, output)
     click.echo(_("Written: {path}").format(path=_display(target)))
     for field, line in unfilled:
-        click.echo(_("{path}:{line}: {field}: to fill in").format(
-            path=_display(target), line=line, field=field))
+        click.echo(
+            _("{path}:{line}: {field}: to fill in").format(
+                path=_display(target), line=line, field=field
+            )
+        )

@@ -30,8 +30,11 @@ def parse_date(text: str, option: str) -> dt.date:
             raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(_("{option}: '{value}' is not a date; write it as YYYY-MM-DD, "
-                           "for example 2024-05-21").format(option=option, value=text)) from None
+        raise UsageError(
+            _(
+                "{option}: '{value}' is not a date; write it as YYYY-MM-DD, for example 2024-05-21"
+            ).format(option=option, value=text)
+        ) from None
 
 
 def iso(date: dt.date) -> str:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from generator import dates
 from generator.clauses import build_mandate, load_mandate
+from generator.dnr import DiaryNumber
 from generator.exceptions import DataError, Problem, RegisterError, UsageError
 from generator.i18n import _
 from generator.model import Mandate, Settings
-from generator.dnr import DiaryNumber
 from generator.register import Issue, Register, Request, diarium_csv_rows
 from generator.render import Stamp, fill_decision_date, render_docx
 from generator.template import CompiledTemplate
@@ -82,7 +82,9 @@ def load_councils(workspace: Workspace, names: list[str]) -> Councils:
     ids = [m.council_id for m in mandates]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise UsageError(_("the same council is named twice: {ids}").format(ids=", ".join(duplicates)))
+        raise UsageError(
+            _("the same council is named twice: {ids}").format(ids=", ".join(duplicates))
+        )
     return Councils(settings, library, mandates)
 
 
@@ -95,9 +97,19 @@ def refuse_unfilled(mandates: list[Mandate]) -> None:
         texts = [m.name, m.responsibility, m.issuer, m.recipient, *m.distribution]
         texts += [item.plain() for item in m.body]
         if any(MARKER in text for text in texts):
-            problems.append(Problem(m.source, None, None, "", _(
-                "the council file still has places marked {marker}; fill them in (uppdrag check "
-                "lists them) or render with --draft").format(marker=MARKER)))
+            problems.append(
+                Problem(
+                    m.source,
+                    None,
+                    None,
+                    "",
+                    _(
+                        "the council file still has places marked {marker}; "
+                        "fill them in (uppdrag check "
+                        "lists them) or render with --draft"
+                    ).format(marker=MARKER),
+                )
+            )
     if problems:
         raise DataError(problems)
 
@@ -120,14 +132,24 @@ def recover(register: Register, notify: Notify, output_dir: Path | None = None) 
         sweep_temps(output_dir)
     for dnr, action in register.recover():
         if action == "completed":
-            notify(_("{dnr}: an interrupted issue was completed (its file was in place)").format(
-                dnr=dnr))
+            notify(
+                _("{dnr}: an interrupted issue was completed (its file was in place)").format(
+                    dnr=dnr
+                )
+            )
         elif action == "dropped":
-            notify(_("{dnr}: an interrupted decided version was never written; the number stays "
-                     "a draft").format(dnr=dnr))
+            notify(
+                _(
+                    "{dnr}: an interrupted decided version was never written; the number stays "
+                    "a draft"
+                ).format(dnr=dnr)
+            )
         else:
-            notify(_("{dnr}: an interrupted issue was voided (its file was never written)").format(
-                dnr=dnr))
+            notify(
+                _("{dnr}: an interrupted issue was voided (its file was never written)").format(
+                    dnr=dnr
+                )
+            )
 
 
 def render(
@@ -148,8 +170,11 @@ def render(
     if dnr is not None:
         dnr = str(DiaryNumber.parse(dnr))  # refuse a malformed number before anything is opened
     if decided is not None and decided < date:
-        raise UsageError(_("--decided {decided} is before the document date {date}").format(
-            decided=dates.iso(decided), date=dates.iso(date)))
+        raise UsageError(
+            _("--decided {decided} is before the document date {date}").format(
+                decided=dates.iso(decided), date=dates.iso(date)
+            )
+        )
     loaded = load_councils(workspace, names)
     if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
         raise UsageError(_("-o and --dnr name one document; give one council file with them"))
@@ -173,16 +198,28 @@ def render(
     refuse_unfilled(loaded.mandates)
     # Render everything once before a number is spent: a template error costs nothing.
     for mandate in loaded.mandates:
-        render_docx(template, mandate, loaded.settings,
-                    Stamp(date, f"{loaded.settings.series} {date.year}-00000", decided))
+        render_docx(
+            template,
+            mandate,
+            loaded.settings,
+            Stamp(date, f"{loaded.settings.series} {date.year}-00000", decided),
+        )
     if output is not None and output.exists():
-        raise RegisterError(_(
-            "{path} already exists and is never overwritten. Choose another file name, or leave "
-            "out -o to get the standard name.").format(path=output))
+        raise RegisterError(
+            _(
+                "{path} already exists and is never overwritten. "
+                "Choose another file name, or leave "
+                "out -o to get the standard name."
+            ).format(path=output)
+        )
     requests = [
-        Request(council=m.council_id, date=dates.iso(date),
-                decided=dates.iso(decided) if decided else None,
-                subject=subject(loaded.settings, m), dnr=dnr)
+        Request(
+            council=m.council_id,
+            date=dates.iso(date),
+            decided=dates.iso(decided) if decided else None,
+            subject=subject(loaded.settings, m),
+            dnr=dnr,
+        )
         for m in loaded.mandates
     ]
 
@@ -193,14 +230,26 @@ def render(
         recover(reg, notify, base)
         issues = reg.reserve(requests, loaded.settings.series, path_for)
         return [
-            _issue_file(reg, template, loaded.settings, mandate,
-                        Stamp(date, issue.dnr, decided), Path(issue.path or ""))
+            _issue_file(
+                reg,
+                template,
+                loaded.settings,
+                mandate,
+                Stamp(date, issue.dnr, decided),
+                Path(issue.path or ""),
+            )
             for mandate, issue in zip(loaded.mandates, issues, strict=True)
         ]
 
 
-def _issue_file(reg: Register, template: CompiledTemplate, settings: Settings, mandate: Mandate,
-                stamp: Stamp, path: Path) -> Written:
+def _issue_file(
+    reg: Register,
+    template: CompiledTemplate,
+    settings: Settings,
+    mandate: Mandate,
+    stamp: Stamp,
+    path: Path,
+) -> Written:
     """Render, write and mark issued one reserved number; void it with a reason if that fails."""
     assert stamp.dnr is not None
     try:
@@ -223,13 +272,20 @@ def _issue_or_fail(reg: Register, dnr: str) -> Issue:
     number = str(DiaryNumber.parse(dnr))
     issue = reg.get(number)
     if issue is None:
-        raise RegisterError(_("{dnr} is not in the register {path}").format(
-            dnr=number, path=reg.path))
+        raise RegisterError(
+            _("{dnr} is not in the register {path}").format(dnr=number, path=reg.path)
+        )
     return issue
 
 
-def decide(workspace: Workspace, dnr: str, decided: dt.date, *, register: Path | None = None,
-           notify: Notify = _quiet) -> Written:
+def decide(
+    workspace: Workspace,
+    dnr: str,
+    decided: dt.date,
+    *,
+    register: Path | None = None,
+    notify: Notify = _quiet,
+) -> Written:
     """``uppdrag decide``: the decided version of an issued draft, as a new file of the same number.
 
     The draft stays as it was issued; the decided version is recorded beside it.
@@ -239,24 +295,37 @@ def decide(workspace: Workspace, dnr: str, decided: dt.date, *, register: Path |
         recover(reg, notify, workspace.output_dir)
         issue = _issue_or_fail(reg, dnr)
         if issue.status != "utkast":
-            raise RegisterError(_("{dnr} has status {status}; only a draft (utkast) can be "
-                                  "decided").format(dnr=issue.dnr, status=issue.status))
+            raise RegisterError(
+                _("{dnr} has status {status}; only a draft (utkast) can be decided").format(
+                    dnr=issue.dnr, status=issue.status
+                )
+            )
         draft = next(f for f in issue.files if f.kind == "utkast" and f.state == "written")
         if decided < dt.date.fromisoformat(issue.date):
-            raise UsageError(_("--date {decided} is before the document date {date}").format(
-                decided=dates.iso(decided), date=issue.date))
+            raise UsageError(
+                _("--date {decided} is before the document date {date}").format(
+                    decided=dates.iso(decided), date=issue.date
+                )
+            )
         try:
             blob = Path(draft.path).read_bytes()
         except FileNotFoundError:
-            raise RegisterError(_("the draft {path} of {dnr} is missing; run uppdrag verify").format(
-                path=draft.path, dnr=issue.dnr)) from None
+            raise RegisterError(
+                _("the draft {path} of {dnr} is missing; run uppdrag verify").format(
+                    path=draft.path, dnr=issue.dnr
+                )
+            ) from None
         if hashlib.sha256(blob).hexdigest() != draft.sha256:
-            raise RegisterError(_("the draft {path} of {dnr} was changed after it was issued; "
-                                  "run uppdrag verify").format(path=draft.path, dnr=issue.dnr))
+            raise RegisterError(
+                _(
+                    "the draft {path} of {dnr} was changed after it was issued; run uppdrag verify"
+                ).format(path=draft.path, dnr=issue.dnr)
+            )
         data = fill_decision_date(blob, dates.styled(decided, settings.date_style))
         if data is None:
-            raise RegisterError(_("the draft {path} has no place for the decision date").format(
-                path=draft.path))
+            raise RegisterError(
+                _("the draft {path} has no place for the decision date").format(path=draft.path)
+            )
         path = Path(draft.path).with_name(Path(draft.path).stem + "_beslutad.docx")
         reg.add_decided(issue.dnr, dates.iso(decided), str(path))
         # If writing fails the decided file stays pending; the next command drops it (recover).
@@ -277,14 +346,16 @@ def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) ->
         reg.set_next(str(DiaryNumber.parse(dnr)))
 
 
-def list_issues(workspace: Workspace, *, council: str | None = None,
-                register: Path | None = None) -> list[Issue]:
+def list_issues(
+    workspace: Workspace, *, council: str | None = None, register: Path | None = None
+) -> list[Issue]:
     with _register(workspace, register) as reg:
         return reg.list(council)
 
 
-def show(workspace: Workspace, dnr: str, *, register: Path | None = None
-         ) -> tuple[Issue, list[dict]]:
+def show(
+    workspace: Workspace, dnr: str, *, register: Path | None = None
+) -> tuple[Issue, list[dict]]:
     with _register(workspace, register) as reg:
         issue = _issue_or_fail(reg, dnr)
         return issue, reg.history(issue.dnr)
@@ -301,8 +372,12 @@ def diarium_rows(workspace: Workspace, *, register: Path | None = None) -> list[
     settings = workspace.load_settings()
     with _register(workspace, register) as reg:
         issues = [i for i in reg.list() if i.status != "pending"]
-    return diarium_csv_rows(issues, settings.document_type, settings.signatory_name,
-                            lambda issue: _recipient(workspace, issue.council))
+    return diarium_csv_rows(
+        issues,
+        settings.document_type,
+        settings.signatory_name,
+        lambda issue: _recipient(workspace, issue.council),
+    )
 
 
 def _recipient(workspace: Workspace, council: str) -> str:
@@ -325,9 +400,16 @@ class Imported:
     earlier: Written | None
 
 
-def import_mandate(workspace: Workspace, source_file: Path, *, output: Path | None = None,
-                   register: Path | None = None, notify: Notify = _quiet) -> Imported:
-    """``uppdrag import``: a council file from an existing mandate, and that mandate in the register.
+def import_mandate(
+    workspace: Workspace,
+    source_file: Path,
+    *,
+    output: Path | None = None,
+    register: Path | None = None,
+    notify: Notify = _quiet,
+) -> Imported:
+    """``uppdrag import``: a council file from an existing mandate, and the mandate in the
+    register.
 
     The source's date, number and decision date are recorded as an earlier issue of the council,
     so that the next re-issue names it as replaced.  Its file in output/ is rendered from the
@@ -343,8 +425,11 @@ def import_mandate(workspace: Workspace, source_file: Path, *, output: Path | No
     data, report, source = import_document(source_file, library, settings)
     target = output or workspace.councils_dir / f"{suggest_council_id(str(data['namn']))}.yaml"
     if target.exists():
-        raise UsageError(_("{path} already exists and is not overwritten; choose another file "
-                           "with -o").format(path=display_path(target)))
+        raise UsageError(
+            _("{path} already exists and is not overwritten; choose another file with -o").format(
+                path=display_path(target)
+            )
+        )
     council = target.stem
     mandate = build_mandate(LoadedFile(target, data, display_path(target)), library, settings)
     dnr = str(DiaryNumber.parse(source.dnr)) if source.dnr else None
@@ -352,35 +437,49 @@ def import_mandate(workspace: Workspace, source_file: Path, *, output: Path | No
     if dnr is not None and source.date is not None:
         with Register(reg_path) as reg:
             if reg.get(dnr) is not None:
-                raise RegisterError(_("{dnr} is already in the register; the document was imported "
-                                      "before, or the number belongs to another document").format(
-                                          dnr=dnr))
+                raise RegisterError(
+                    _(
+                        "{dnr} is already in the register; the document was imported "
+                        "before, or the number belongs to another document"
+                    ).format(dnr=dnr)
+                )
     write_council(data, target, source)
     if dnr is None or source.date is None:
         notify(_("The document has no diary number or date; it is not recorded in the register."))
         return Imported(target, report, None)
     stamp = Stamp(source.date, dnr, source.decided, source.supersedes)
-    request = Request(council=council, date=dates.iso(source.date),
-                      decided=dates.iso(source.decided) if source.decided else None,
-                      subject=subject(settings, mandate), dnr=dnr)
+    request = Request(
+        council=council,
+        date=dates.iso(source.date),
+        decided=dates.iso(source.decided) if source.decided else None,
+        subject=subject(settings, mandate),
+        dnr=dnr,
+    )
     template = CompiledTemplate.load(workspace.template_path)
     with Register(reg_path) as reg:
-        [issue] = reg.reserve([request], settings.series,
-                              lambda req, number: str(default_path(workspace.output_dir, number,
-                                                                   council)))
+        [issue] = reg.reserve(
+            [request],
+            settings.series,
+            lambda req, number: str(default_path(workspace.output_dir, number, council)),
+        )
         written = _issue_file(reg, template, settings, mandate, stamp, Path(issue.path or ""))
     return Imported(target, report, written)
 
 
-def new_council_file(workspace: Workspace, council_id: str, name: str,
-                     output: Path | None = None) -> tuple[Path, list[tuple[str, int]]]:
+def new_council_file(
+    workspace: Workspace, council_id: str, name: str, output: Path | None = None
+) -> tuple[Path, list[tuple[str, int]]]:
     """``uppdrag new``: a council file with the standard clauses and the places to fill in."""
     from generator.importer import find_unfilled, new_council, write_new_file
     from generator.loader import load_yaml
 
     if safe_name(council_id) != council_id:
-        raise UsageError(_("'{id}' cannot be a council id; use lowercase letters, digits and '-', "
-                           "e.g. 'hjarta'").format(id=council_id))
+        raise UsageError(
+            _(
+                "'{id}' cannot be a council id; use lowercase letters, digits and '-', "
+                "e.g. 'hjarta'"
+            ).format(id=council_id)
+        )
     text = new_council(council_id, name, workspace.load_library())
     target = write_new_file(output or workspace.councils_dir / f"{council_id}.yaml", text)
     return target, find_unfilled(load_yaml(target).data)

@@ -18,9 +18,9 @@ ItemKind = Literal["heading", "paragraph", "bullet", "field"]
 class Item:
     """One paragraph of the body.
 
-    ``text`` may hold line breaks (``\\n``) and links written ``[text](https://…)``; ``label`` is the
-    bold lead of a field (``Ordförande``); ``level`` the heading level; ``list_index`` numbers the
-    bullet lists of a document so that each list restarts its numbering.
+    ``text`` may hold line breaks (``\\n``) and links written ``[text](https://…)``;
+    ``label`` is the bold lead of a field (``Ordförande``); ``level`` the heading level;
+    ``list_index`` numbers the bullet lists of a document so that each list restarts its numbering.
     """
 
     kind: ItemKind
@@ -64,6 +64,10 @@ class Mandate:
 
     def paragraphs(self) -> list[str]:
         """Every paragraph's text in order, head included: what a re-issue compares."""
-        head = [self.name, f"Ansvarsområde: {self.responsibility}",
-                f"Uppdragsgivare: {self.issuer}", f"Uppdragstagare: {self.recipient}"]
+        head = [
+            self.name,
+            f"Ansvarsområde: {self.responsibility}",
+            f"Uppdragsgivare: {self.issuer}",
+            f"Uppdragstagare: {self.recipient}",
+        ]
         return head + [item.plain() for item in self.body] + list(self.distribution)

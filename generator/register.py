@@ -954,8 +954,19 @@ class Register:
 # -- export ------------------------------------------------------------------------------------
 
 
-ISSUE_COLUMNS = ("dnr", "council", "date", "decided", "status", "subject", "path", "sha256",
-                 "supersedes", "superseded_by", "reason")
+ISSUE_COLUMNS = (
+    "dnr",
+    "council",
+    "date",
+    "decided",
+    "status",
+    "subject",
+    "path",
+    "sha256",
+    "supersedes",
+    "superseded_by",
+    "reason",
+)
 
 
 def issues_as_dicts(issues: list[Issue]) -> list[dict[str, Any]]:

@@ -119,24 +119,36 @@ def _render_in_worker(task: tuple[Mandate, Settings, Stamp]) -> bytes:
     return render_docx(_worker_template, *task)
 
 
-def render_all(template: CompiledTemplate, tasks: list[tuple[Mandate, Settings, Stamp]],
-               jobs: int) -> Iterator[bytes]:
+def render_all(
+    template: CompiledTemplate, tasks: list[tuple[Mandate, Settings, Stamp]], jobs: int
+) -> Iterator[bytes]:
     """Render in order, in ``jobs`` processes when the batch is big enough to pay for them."""
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         for task in tasks:
             yield render_docx(template, *task)
         return
     chunk = max(1, len(tasks) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(str(template.path),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(str(template.path),)
+    ) as pool:
         yield from pool.map(_render_in_worker, tasks, chunksize=chunk)
 
 
 # -- planning -------------------------------------------------------------------------------
 
-def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, jobs: int,
-         register: Path | None, dry_run: bool = False, notify: Notify = _quiet,
-         progress: Progress | None = None) -> tuple[Settings, CompiledTemplate, list[CouncilPlan]]:
+
+def plan(
+    workspace: Workspace,
+    names: list[str],
+    *,
+    reason: str,
+    date: dt.date,
+    jobs: int,
+    register: Path | None,
+    dry_run: bool = False,
+    notify: Notify = _quiet,
+    progress: Progress | None = None,
+) -> tuple[Settings, CompiledTemplate, list[CouncilPlan]]:
     """Validate and render every selected council and compare it with its live issue.
 
     A dry run changes nothing: it does not create a register that is not there, and it leaves
@@ -159,8 +171,9 @@ def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, 
                 already = done.get(m.council_id)
                 if already is not None:
                     # Done by an earlier run of this batch: what it replaced is the previous issue.
-                    previous[m.council_id] = reg.get(already.supersedes) if already.supersedes \
-                        else None
+                    previous[m.council_id] = (
+                        reg.get(already.supersedes) if already.supersedes else None
+                    )
                 else:
                     previous[m.council_id] = reg.latest_for(m.council_id)
     placeholder = f"{loaded.settings.series} {date.year}-00000"
@@ -177,8 +190,9 @@ def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, 
                 council_plan.missing_previous_file = True
             else:
                 council_plan.old_paragraphs = old
-                council_plan.comparison = compare(old, document_paragraphs(data),
-                                                  ignore=ignore_head)
+                council_plan.comparison = compare(
+                    old, document_paragraphs(data), ignore=ignore_head
+                )
         plans.append(council_plan)
         progress.advance(mandate.council_id)
     progress.finish()
@@ -187,19 +201,38 @@ def plan(workspace: Workspace, names: list[str], *, reason: str, date: dt.date, 
 
 # -- issuing --------------------------------------------------------------------------------
 
-def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.date | None = None,
-            dry_run: bool = False, changed_only: bool = False, jobs: int | None = None,
-            register: Path | None = None, review_copies: bool = True, notify: Notify = _quiet,
-            progress: Progress | None = None) -> Result:
+
+def reissue(
+    workspace: Workspace,
+    names: list[str],
+    *,
+    reason: str,
+    date: dt.date | None = None,
+    dry_run: bool = False,
+    changed_only: bool = False,
+    jobs: int | None = None,
+    register: Path | None = None,
+    review_copies: bool = True,
+    notify: Notify = _quiet,
+    progress: Progress | None = None,
+) -> Result:
     """``uppdrag reissue``: see the module docstring for the guarantees."""
     if not reason or not reason.strip():
         raise UsageError(_("--reason must say why the mandates are re-issued"))
     date = date or dates.today()
     jobs = jobs or os.cpu_count() or 1
     progress = progress or _NoProgress()
-    settings, template, plans = plan(workspace, names, reason=reason, date=date, jobs=jobs,
-                                     register=register, dry_run=dry_run, notify=notify,
-                                     progress=progress)
+    settings, template, plans = plan(
+        workspace,
+        names,
+        reason=reason,
+        date=date,
+        jobs=jobs,
+        register=register,
+        dry_run=dry_run,
+        notify=notify,
+        progress=progress,
+    )
     if dry_run:
         return Result(plans, dry_run=True)
 
@@ -215,12 +248,29 @@ def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.dat
                 review = path.with_name(path.stem + "_andringar.docx")
                 if not review.exists() and path.exists():
                     _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date)
-            result.outcomes.append(Outcome(cid, p.done.supersedes, p.done.dnr, path, review,
-                                           p.comparison.paragraphs_changed if p.comparison
-                                           else None, _("already re-issued in this batch")))
+            result.outcomes.append(
+                Outcome(
+                    cid,
+                    p.done.supersedes,
+                    p.done.dnr,
+                    path,
+                    review,
+                    p.comparison.paragraphs_changed if p.comparison else None,
+                    _("already re-issued in this batch"),
+                )
+            )
         elif changed_only and not p.changed:
-            result.outcomes.append(Outcome(cid, p.previous.dnr if p.previous else None, None,
-                                           None, None, 0, _("unchanged, not re-issued")))
+            result.outcomes.append(
+                Outcome(
+                    cid,
+                    p.previous.dnr if p.previous else None,
+                    None,
+                    None,
+                    None,
+                    0,
+                    _("unchanged, not re-issued"),
+                )
+            )
         else:
             todo.append(p)
     if not todo:
@@ -229,9 +279,15 @@ def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.dat
     key = batch_key(reason, date)
     base = workspace.output_dir
     requests = [
-        Request(council=p.mandate.council_id, date=dates.iso(date), decided=None,
-                subject=subject(settings, p.mandate),
-                supersedes=p.previous.dnr if p.previous else None, reason=reason, batch=key)
+        Request(
+            council=p.mandate.council_id,
+            date=dates.iso(date),
+            decided=None,
+            subject=subject(settings, p.mandate),
+            supersedes=p.previous.dnr if p.previous else None,
+            reason=reason,
+            batch=key,
+        )
         for p in todo
     ]
 
@@ -240,24 +296,32 @@ def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.dat
 
     with Register(register_path(workspace, register and str(register))) as reg:
         issues = reg.reserve(requests, settings.series, path_for)
-        tasks = [(p.mandate, settings, Stamp(date, i.dnr, None, p.previous.dnr if p.previous
-                                             else None))
-                 for p, i in zip(todo, issues, strict=True)]
+        tasks = [
+            (p.mandate, settings, Stamp(date, i.dnr, None, p.previous.dnr if p.previous else None))
+            for p, i in zip(todo, issues, strict=True)
+        ]
         progress.start(_("Issuing"), len(tasks))
         completed: list[tuple[str, str, str]] = []
         try:
-            for p, issue, data in zip(todo, issues, render_all(template, tasks, jobs),
-                                      strict=True):
+            for p, issue, data in zip(todo, issues, render_all(template, tasks, jobs), strict=True):
                 path = Path(issue.path or "")
                 write_new(path, data)
                 completed.append((issue.dnr, str(path), hashlib.sha256(data).hexdigest()))
                 review = None
                 if review_copies and p.old_paragraphs is not None:
                     review = _write_review(path, data, p.old_paragraphs, settings, date)
-                result.outcomes.append(Outcome(
-                    p.mandate.council_id, p.previous.dnr if p.previous else None, issue.dnr, path,
-                    review, p.comparison.paragraphs_changed if p.comparison else None,
-                    "" if p.previous else _("first issue"), issued=True))
+                result.outcomes.append(
+                    Outcome(
+                        p.mandate.council_id,
+                        p.previous.dnr if p.previous else None,
+                        issue.dnr,
+                        path,
+                        review,
+                        p.comparison.paragraphs_changed if p.comparison else None,
+                        "" if p.previous else _("first issue"),
+                        issued=True,
+                    )
+                )
                 progress.advance(p.mandate.council_id)
                 if len(completed) >= 200:
                     reg.complete_many(completed)
@@ -270,8 +334,9 @@ def reissue(workspace: Workspace, names: list[str], *, reason: str, date: dt.dat
     return result
 
 
-def _write_review(path: Path, data: bytes, old: list[str], settings: Settings,
-                  date: dt.date) -> Path:
+def _write_review(
+    path: Path, data: bytes, old: list[str], settings: Settings, date: dt.date
+) -> Path:
     from generator.review import review_docx
 
     review = path.with_name(path.stem + "_andringar.docx")
@@ -279,8 +344,9 @@ def _write_review(path: Path, data: bytes, old: list[str], settings: Settings,
     return review
 
 
-def describe(plans: list[CouncilPlan], color: bool = False,
-             style: Callable[[str], str] | None = None) -> str:
+def describe(
+    plans: list[CouncilPlan], color: bool = False, style: Callable[[str], str] | None = None
+) -> str:
     """The dry run's report: each council's changes, then the councils not affected."""
     from generator.diff import format_text
 
@@ -289,20 +355,26 @@ def describe(plans: list[CouncilPlan], color: bool = False,
     for p in plans:
         cid = p.mandate.council_id
         if p.done is not None:
-            out.append(_("{council}: already re-issued in this batch as {dnr}").format(
-                council=cid, dnr=p.done.dnr))
+            out.append(
+                _("{council}: already re-issued in this batch as {dnr}").format(
+                    council=cid, dnr=p.done.dnr
+                )
+            )
         elif p.previous is None:
             out.append(_("{council}: no earlier issue; gets its first").format(council=cid))
         elif p.missing_previous_file:
-            out.append(_("{council}: the file of {dnr} is missing; cannot compare (run uppdrag "
-                         "verify)").format(council=cid, dnr=p.previous.dnr))
+            out.append(
+                _(
+                    "{council}: the file of {dnr} is missing; cannot compare (run uppdrag verify)"
+                ).format(council=cid, dnr=p.previous.dnr)
+            )
         elif p.comparison is not None and p.comparison.changed:
-            out.append(_("{council}: changes since {dnr}").format(council=cid,
-                                                                 dnr=p.previous.dnr))
+            out.append(_("{council}: changes since {dnr}").format(council=cid, dnr=p.previous.dnr))
             out.append(format_text(p.comparison, color=color))
         else:
             unaffected.append(cid)
     if unaffected:
-        out.append(_("Not affected (text unchanged): {councils}").format(
-            councils=", ".join(unaffected)))
+        out.append(
+            _("Not affected (text unchanged): {councils}").format(councils=", ".join(unaffected))
+        )
     return "\n".join(out)

@@ -35,8 +35,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from jinja2 import Template
-from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
 
 from generator.environment import make_environment
 from generator.exceptions import TemplateError
@@ -289,8 +289,11 @@ class CompiledTemplate:
                 try:
                     source = patch_tags(blob.decode("utf-8"))
                 except UnicodeDecodeError:
-                    raise TemplateError(_("the template {path} is damaged: {part} is not UTF-8 "
-                                          "text").format(path=path, part=name)) from None
+                    raise TemplateError(
+                        _("the template {path} is damaged: {part} is not UTF-8 text").format(
+                            path=path, part=name
+                        )
+                    ) from None
                 try:
                     compiled[name] = env.from_string(source)
                 except TemplateSyntaxError as err:
@@ -322,8 +325,10 @@ class CompiledTemplate:
                 ) from None
             except SecurityError:
                 raise TemplateError(
-                    _("the template {path} tries something a template may not do (reach Python "
-                      "internals, import, or read files); remove that tag").format(path=self.path)
+                    _(
+                        "the template {path} tries something a template may not do (reach Python "
+                        "internals, import, or read files); remove that tag"
+                    ).format(path=self.path)
                 ) from None
             except JinjaTemplateError as err:
                 raise TemplateError(

@@ -61,9 +61,21 @@ class Workspace:
     def council_files(self) -> list[Path]:
         """Every council file, sorted by id, so that a batch is always done in the same order."""
         if not self.councils_dir.is_dir():
-            raise DataError([Problem(str(self.councils_dir), None, None, "", _(
-                "the folder with council files is missing; run the command in the workspace "
-                "folder that holds data/ and templates/"))])
+            raise DataError(
+                [
+                    Problem(
+                        str(self.councils_dir),
+                        None,
+                        None,
+                        "",
+                        _(
+                            "the folder with council files is missing; "
+                            "run the command in the workspace "
+                            "folder that holds data/ and templates/"
+                        ),
+                    )
+                ]
+            )
         return sorted(self.councils_dir.glob("*.yaml"))
 
     def council_path(self, name: str) -> Path:
@@ -94,5 +106,8 @@ class Workspace:
         problems = validate(loaded, LIBRARY_SCHEMA)
         if problems:
             raise DataError(problems)
-        return Library(titles=dict(loaded.data["avsnitt"]), clauses=dict(loaded.data["klausuler"]),
-                       loaded=loaded)
+        return Library(
+            titles=dict(loaded.data["avsnitt"]),
+            clauses=dict(loaded.data["klausuler"]),
+            loaded=loaded,
+        )

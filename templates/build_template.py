@@ -237,15 +237,17 @@ def _strip_extras(path: Path) -> None:
         if name == "docProps/thumbnail.jpeg":
             continue
         if name in ("word/stylesWithEffects.xml",):
-            blob = blob.replace(b'w:val="en-US" w:eastAsia="en-US"',
-                                f'w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"'.encode())
+            blob = blob.replace(
+                b'w:val="en-US" w:eastAsia="en-US"',
+                f'w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"'.encode(),
+            )
         if name == "_rels/.rels":
             blob = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", blob)
         if name == "[Content_Types].xml":
             blob = blob.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
         out[name] = (info, blob)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, (info, blob) in out.items():
+        for name, (_info, blob) in out.items():
             zout.writestr(name, blob, compress_type=zipfile.ZIP_DEFLATED)
 
 

@@ -263,7 +263,9 @@ def test_recorded_path_refused(reg: Register, tmp_path: Path) -> None:
     reg.complete(issue.dnr, target, write(target))
     before = snapshot(Path(reg.path))
     with pytest.raises(RegisterError, match="RS 2024-00001") as info:
-        reg.reserve([req()], "RS", lambda _request, dnr: str(tmp_path / "x" / ".." / "onkologi.docx"))
+        reg.reserve(
+            [req()], "RS", lambda _request, dnr: str(tmp_path / "x" / ".." / "onkologi.docx")
+        )
     assert "onkologi.docx" in str(info.value)
     with pytest.raises(RegisterError, match="twice"):
         reg.reserve([req("a"), req("b")], "RS", lambda _request, dnr: str(tmp_path / "same.docx"))
