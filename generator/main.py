@@ -228,6 +228,15 @@ def render(
 
     with Register(register_path(workspace, register and str(register))) as reg:
         recover(reg, notify, base)
+        for mandate in loaded.mandates:
+            live = reg.latest_for(mandate.council_id)
+            if live is not None:
+                notify(
+                    _(
+                        "Note: {council} already has {dnr} ({status}); the new document does not "
+                        "replace it. To replace it, use uppdrag reissue."
+                    ).format(council=mandate.council_id, dnr=live.dnr, status=live.status)
+                )
         issues = reg.reserve(requests, loaded.settings.series, path_for)
         return [
             _issue_file(

@@ -1,0 +1,43 @@
+"""Import an existing mandate (a Word file, or its text export) into a council data file.
+
+The region has decided mandates that were written by hand in Word.  To bring a council under the
+generator, its document is read into a :class:`Source` (typed paragraphs plus the head-block
+values), the text that is identical to a library clause is replaced by ``klausul: id`` and the
+rest is kept as the council's own text (:func:`to_council`), and the result is written in the style
+of the hand-written council files (:func:`write_council`).
+
+The one promise is that nothing is lost: rendering the imported file with the document's own date,
+number and decision date gives the same text, line for line.  Every import is checked against that
+promise before anything is written; content the data format cannot hold is an error naming the
+paragraph, never a silent drop.  :func:`new_council` starts a council from scratch instead, with
+the places a secretary must fill in marked (:data:`MARKER`, found again by :func:`find_unfilled`).
+
+The work is split by concern:
+
+- :mod:`.source`: the :class:`~.source.Source` and :class:`~.source.Paragraph` the readers give,
+  and the text helpers they share;
+- :mod:`.docx_reader` and :mod:`.text_reader`: reading a Word file or a text export;
+- :mod:`.roles`: what each paragraph is (head block, body, signature, distribution list);
+- :mod:`.convert`: the council data, with clause recognition and the round-trip check;
+- :mod:`.yaml_writer`: the council file in the style of the hand-written ones;
+- :mod:`.new`: a new council, and what is still left to fill in.
+"""
+
+from generator.importer.convert import import_document, to_council
+from generator.importer.docx_reader import read_docx
+from generator.importer.new import MARKER, find_unfilled, new_council, suggest_council_id
+from generator.importer.text_reader import read_text
+from generator.importer.yaml_writer import write_council, write_new_file
+
+__all__ = [
+    "MARKER",
+    "find_unfilled",
+    "import_document",
+    "new_council",
+    "read_docx",
+    "read_text",
+    "suggest_council_id",
+    "to_council",
+    "write_council",
+    "write_new_file",
+]
