@@ -197,10 +197,8 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
 
 def _unfilled(loaded: object) -> list[Problem]:
     """Fields that ``uppdrag new`` left for the secretary to fill in."""
-    try:
-        from generator.importer import find_unfilled
-    except ImportError:  # pragma: no cover - importer not installed
-        return []
+    from generator.importer import find_unfilled
+
     out = []
     for field_path, line in find_unfilled(loaded.data):  # type: ignore[attr-defined]
         out.append(

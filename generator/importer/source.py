@@ -98,8 +98,7 @@ class Source:
 
 
 def paragraph_problem(display: str, paragraph: Paragraph | None, message: str) -> Problem:
-    """A problem at ``paragraph`` (the whole file when None), quoting its start so that a
-    secretary finds it in Word, where paragraphs have no numbers."""
+    """A problem at ``paragraph`` (the whole file when None): its number and its first words."""
     if paragraph is None:
         return Problem(display, None, None, "", message)
     if paragraph.where == "header":
@@ -167,7 +166,7 @@ def pieces_of(raw: str) -> tuple[str, ...]:
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """Lines of at most ``width`` that never break a word or a hyphenated name."""
+    """Lines of at most ``width``, broken between words only (never inside one or at a hyphen)."""
     return textwrap.wrap(
         text, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
     )
