@@ -9,6 +9,7 @@ a full report.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import tempfile
@@ -34,6 +35,7 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from generator.exceptions import UppdragError
 
+        _resolved_folder.cache_clear()  # folders are resolved once per command, not for ever
         try:
             return super().invoke(ctx)
         except UppdragError as err:
@@ -187,9 +189,22 @@ def _print_paths(paths: list[Path], pdf: bool) -> None:
 def _display(path: Path) -> str:
     """A path as the secretary typed the workspace: relative to the current folder if inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(_resolved_folder(Path.cwd())))
     except ValueError:
         return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, with its folder resolved once: a batch prints thousands of files from
+    a few folders, and resolving each costs a system call per component of its path."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(path.parent) / path.name
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
 
 
 _register_option = click.option(

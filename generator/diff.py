@@ -100,17 +100,31 @@ def text_elements(p: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """
     for el in p.iter(T, TAB, BR, CR):
         parent = el.getparent()
-        if parent is None or parent.tag != R:
+        if parent is None or parent.tag != R or not _shown_in(parent, p):
             continue
-        if _owner_paragraph(el) is not p or _hidden(el, p):
-            continue
-        if el.tag == T:
+        tag = el.tag
+        if tag == T:
             if el.text:
                 yield el, el.text
-        elif el.tag == TAB:
+        elif tag == TAB:
             yield el, "\t"
         else:
             yield el, "\n"
+
+
+def _shown_in(run: etree._Element, p: etree._Element) -> bool:
+    """Whether a run inside ``p`` belongs to ``p`` and is shown: no other paragraph and nothing
+    hidden (see :data:`_HIDDEN`) stands between them.
+
+    One walk up from the run instead of two (owner paragraph, then hidden ancestors); a run that
+    is a child of ``p``, as nearly all are, needs no walk at all.
+    """
+    node = run.getparent()
+    while node is not p:
+        if node is None or node.tag == P or node.tag in _HIDDEN:
+            return False
+        node = node.getparent()
+    return True
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -119,7 +133,8 @@ def paragraph_text(p: etree._Element) -> str:
 
 def mark_revision(p: etree._Element) -> str | None:
     """``"ins"``/``"del"`` if the paragraph mark itself is a tracked insertion/deletion."""
-    rpr = p.find(f"{PPR}/{RPR}")
+    # What p.find("w:pPr/w:rPr") finds, without parsing a path for every paragraph.
+    rpr = next((r for ppr in p.iterchildren(PPR) for r in ppr.iterchildren(RPR)), None)
     if rpr is None:
         return None
     if rpr.find(DEL) is not None:
@@ -135,7 +150,23 @@ def paragraph_elements(root: etree._Element) -> list[etree._Element]:
     body = root.find(w("body"))
     if body is None:
         return []
-    return [p for p in body.iter(P) if not _hidden(p, body) and _owner_paragraph(p) is None]
+    return [p for p in body.iter(P) if _in_body(p, body)]
+
+
+def _in_body(p: etree._Element, body: etree._Element) -> bool:
+    """Whether a ``w:p`` inside ``body`` is one of its paragraphs: inside no other paragraph, and
+    inside nothing hidden below ``body`` (``not _hidden(p, body) and _owner_paragraph(p) is
+    None``, in one walk up)."""
+    node = p.getparent()
+    below_body = True
+    while node is not None:
+        tag = node.tag
+        if tag == P or (below_body and tag in _HIDDEN):
+            return False
+        if node is body:
+            below_body = False
+        node = node.getparent()
+    return True
 
 
 def body_paragraphs(root: etree._Element) -> list[tuple[list[etree._Element], str]]:
@@ -148,16 +179,68 @@ def body_paragraphs(root: etree._Element) -> list[tuple[list[etree._Element], st
     out: list[tuple[list[etree._Element], str]] = []
     pending: list[etree._Element] = []
     pending_text = ""
-    for p in paragraph_elements(root):
+    paragraphs = paragraph_elements(root)
+    texts = _texts_by_paragraph(root)
+    deleted_marks = _deleted_marks(root)
+    for p in paragraphs:
         pending.append(p)
-        pending_text += paragraph_text(p)
-        if mark_revision(p) == "del":
+        pending_text += "".join(texts.get(p, ()))
+        if p in deleted_marks:
             continue
         out.append((pending, pending_text))
         pending, pending_text = [], ""
     if pending and pending_text:
         out.append((pending, pending_text))
     return out
+
+
+def _deleted_marks(root: etree._Element) -> set[etree._Element]:
+    """The body paragraphs whose mark is a tracked deletion (``mark_revision(p) == "del"``).
+
+    Found from the body's ``w:del`` elements (a fresh rendering has none) rather than by asking
+    every paragraph: only a paragraph with a ``w:del`` in its mark's properties can be one.
+    """
+    found: set[etree._Element] = set()
+    body = root.find(w("body"))
+    if body is None:
+        return found
+    for mark in body.iter(DEL):
+        rpr = mark.getparent()
+        ppr = rpr.getparent() if rpr is not None and rpr.tag == RPR else None
+        p = ppr.getparent() if ppr is not None and ppr.tag == PPR else None
+        if p is not None and p.tag == P and mark_revision(p) == "del":
+            found.add(p)
+    return found
+
+
+def _texts_by_paragraph(root: etree._Element) -> dict[etree._Element, list[str]]:
+    """The pieces of text of every body paragraph, as :func:`text_elements` reads them.
+
+    One pass over the body's run content instead of one per paragraph: each piece goes to the
+    paragraph it belongs to (the nearest ``w:p`` above its run), unless something hidden stands
+    between the two.  The paragraphs are the keys (lxml gives one object per element while it is
+    referenced).
+    """
+    texts: dict[etree._Element, list[str]] = {}
+    body = root.find(w("body"))
+    if body is None:
+        return texts
+    for el in body.iter(T, TAB, BR, CR):
+        run = el.getparent()
+        if run is None or run.tag != R:
+            continue
+        owner = run.getparent()
+        while owner is not None and owner.tag != P:
+            owner = None if owner.tag in _HIDDEN else owner.getparent()
+        if owner is None:
+            continue
+        tag = el.tag
+        if tag == T:
+            if el.text:
+                texts.setdefault(owner, []).append(el.text)
+        else:
+            texts.setdefault(owner, []).append("\t" if tag == TAB else "\n")
+    return texts
 
 
 def document_paragraphs(docx: bytes | Path) -> list[str]:
@@ -167,6 +250,11 @@ def document_paragraphs(docx: bytes | Path) -> list[str]:
     that a re-issue compares what the two documents say, not what the data says now.
     """
     return [text for _els, text in body_paragraphs(read_document_xml(docx))]
+
+
+def part_paragraphs(document_xml: bytes) -> list[str]:
+    """:func:`document_paragraphs` of a document given by its ``word/document.xml`` part."""
+    return [text for _els, text in body_paragraphs(etree.fromstring(document_xml))]
 
 
 # -- comparing ------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ FORBIDDEN_CHARS = r"\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
 BAD_TEXT_CHAR = re.compile(f"[{FORBIDDEN_CHARS}]")
 #: The forbidden characters that ruamel's reader refuses when they stand in the file as they are
 #: (not written as an escape such as "\\a"); found first, so that the field can be named.
-_RAW_BAD_CHAR = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+RAW_BAD_CHAR = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 #: At most this many raw characters are reported one by one.
 _MAX_RAW_PROBLEMS = 20
 #: How much of a value a message shows.
@@ -184,7 +184,7 @@ def load_yaml(path: Path) -> Loaded:
     """Parse ``path``; every problem becomes a :class:`DataError` naming line and column."""
     display = display_path(path)
     text = read_text(path, display)
-    if _RAW_BAD_CHAR.search(text):
+    if RAW_BAD_CHAR.search(text):
         raise DataError(_raw_char_problems(text, display))
     return _parse(path, text, display)
 
@@ -347,12 +347,12 @@ def _raw_char_problems(text: str, display: str) -> list[Problem]:
     the character.  When even that text cannot be read, the line and column are given alone.
     """
     try:
-        data = _parse(Path(display), _RAW_BAD_CHAR.sub(" ", text), display).data
+        data = _parse(Path(display), RAW_BAD_CHAR.sub(" ", text), display).data
     except DataError:
         data = None
     spots = sorted(_value_spots(data))
     problems = []
-    for match in list(_RAW_BAD_CHAR.finditer(text))[:_MAX_RAW_PROBLEMS]:
+    for match in list(RAW_BAD_CHAR.finditer(text))[:_MAX_RAW_PROBLEMS]:
         offset = match.start()
         line = text.count("\n", 0, offset)
         column = offset - (text.rfind("\n", 0, offset) + 1)

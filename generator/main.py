@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,21 +62,44 @@ def register_path(workspace: Workspace, option: str | None) -> Path:
     return Path(chosen) if chosen else workspace.output_dir / "diarium.sqlite"
 
 
-def load_councils(workspace: Workspace, names: list[str]) -> Councils:
-    """Settings, library and every named council, with all problems of all files at once."""
+#: What loading one council gives: its mandate, or every problem of the file.
+LoadOutcome = Mandate | list[Problem]
+#: Loads many councils, in order: one at a time here, or in several processes (see reissue).
+LoadAll = Callable[[list[Path], Library, Settings], Iterable[LoadOutcome]]
+
+
+def load_one(path: Path, library: Library, settings: Settings) -> LoadOutcome:
+    """One council's mandate, or the problems of its file (the caller reports them together)."""
+    try:
+        return load_mandate(path, library, settings)
+    except DataError as err:
+        return err.problems
+
+
+def _load_each(paths: list[Path], library: Library, settings: Settings) -> Iterator[LoadOutcome]:
+    return (load_one(path, library, settings) for path in paths)
+
+
+def load_councils(
+    workspace: Workspace, names: list[str], *, load_all: LoadAll = _load_each
+) -> Councils:
+    """Settings, library and every named council, with all problems of all files at once.
+
+    ``load_all`` loads the council files once settings and library are known to be right.
+    """
     settings = workspace.load_settings()
     library = workspace.load_library()
     paths = [workspace.council_path(n) for n in names] if names else workspace.council_files()
     if not paths:
         raise UsageError(_("no council files in {folder}").format(folder=workspace.councils_dir))
     mandates: list[Mandate] = []
-    problems = []
-    for path in paths:
-        try:
-            mandates.append(load_mandate(path, library, settings))
-        except DataError as err:
+    problems: list[Problem] = []
+    for outcome in load_all(paths, library, settings):
+        if isinstance(outcome, Mandate):
+            mandates.append(outcome)
+        else:
             # A broken library clause is reported once, not once per council that uses it.
-            problems.extend(p for p in err.problems if str(p) not in {str(q) for q in problems})
+            problems.extend(p for p in outcome if str(p) not in {str(q) for q in problems})
     if problems:
         raise DataError(problems)
     ids = [m.council_id for m in mandates]
@@ -228,8 +251,9 @@ def render(
 
     with Register(register_path(workspace, register and str(register))) as reg:
         recover(reg, notify, base)
+        live_issues = reg.latest_for_many(m.council_id for m in loaded.mandates)
         for mandate in loaded.mandates:
-            live = reg.latest_for(mandate.council_id)
+            live = live_issues[mandate.council_id]
             if live is not None:
                 notify(
                     _(

@@ -6,6 +6,12 @@ compared with its latest issue before a single number is allocated.  The numbers
 batch are reserved in one register transaction and tagged with a batch key (reason + date), so a
 batch that is killed part-way is completed by running the same command again: councils already
 re-issued in the batch are skipped, pending numbers are completed or voided by recovery.
+
+A big batch runs in three steps, each council by council in ``--jobs`` processes
+(:mod:`generator.batch`): read and check the council files; render each council (with a
+placeholder number) and compare it with the file of its previous issue; and, once the numbers
+are reserved, render the numbered documents and their review copies.  This process alone talks
+to the register and writes the files, in a few threads.
 """
 
 from __future__ import annotations
@@ -13,21 +19,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from generator import dates
-from generator.diff import Comparison, compare, document_paragraphs, ignore_head
+from generator import batch, dates
+from generator.batch import Shared, Workers, Writers
+from generator.diff import Comparison, compare, document_paragraphs, ignore_head, part_paragraphs
 from generator.exceptions import UsageError
 from generator.i18n import _
 from generator.main import (
+    LoadAll,
+    LoadOutcome,
     Notify,
     _quiet,
     default_path,
     load_councils,
+    load_one,
     recover,
     refuse_unfilled,
     register_path,
@@ -35,12 +45,13 @@ from generator.main import (
 )
 from generator.model import Mandate, Settings
 from generator.register import Issue, Register, Request
-from generator.render import Stamp, render_docx
-from generator.template import CompiledTemplate
-from generator.workspace import Workspace
+from generator.render import Stamp, render_docx, render_parts
+from generator.review import review_docx
+from generator.template import DOCUMENT, CompiledTemplate
+from generator.workspace import Library, Workspace
 from generator.writer import write_new
 
-PARALLEL_THRESHOLD = 16
+PARALLEL_THRESHOLD = batch.PARALLEL_THRESHOLD
 
 
 class Progress(Protocol):
@@ -104,37 +115,91 @@ def batch_key(reason: str, date: dt.date) -> str:
     return hashlib.sha256(f"{reason.strip()}\n{date.isoformat()}".encode()).hexdigest()[:16]
 
 
-# -- parallel rendering ---------------------------------------------------------------------
-
-_worker_template: CompiledTemplate | None = None
-
-
-def _init_worker(template_path: str) -> None:
-    global _worker_template
-    _worker_template = CompiledTemplate.load(Path(template_path))
-
-
-def _render_in_worker(task: tuple[Mandate, Settings, Stamp]) -> bytes:
-    assert _worker_template is not None
-    return render_docx(_worker_template, *task)
-
-
-def render_all(
-    template: CompiledTemplate, tasks: list[tuple[Mandate, Settings, Stamp]], jobs: int
-) -> Iterator[bytes]:
-    """Render in order, in ``jobs`` processes when the batch is big enough to pay for them."""
-    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
-        for task in tasks:
-            yield render_docx(template, *task)
-        return
-    chunk = max(1, len(tasks) // (jobs * 8))
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(str(template.path),)
-    ) as pool:
-        yield from pool.map(_render_in_worker, tasks, chunksize=chunk)
-
-
 # -- planning -------------------------------------------------------------------------------
+
+
+def _workers(shared: Shared, jobs: int, count: int, workspace: Workspace) -> Workers:
+    """The processes of one step (this module's ``ProcessPoolExecutor``, which a test watches)."""
+    return Workers(shared, jobs, count, workspace, ProcessPoolExecutor)
+
+
+def _load_council(shared: Shared, path: Path) -> LoadOutcome:
+    """Read, check and merge one council file (in a worker)."""
+    assert shared.library is not None
+    return load_one(path, shared.library, shared.settings)
+
+
+def _loader(jobs: int, workspace: Workspace) -> LoadAll:
+    """:func:`generator.main.load_councils`' way of loading the council files, in ``jobs``
+    processes."""
+
+    def load_all(paths: list[Path], library: Library, settings: Settings) -> list[LoadOutcome]:
+        with _workers(Shared(settings, library), jobs, len(paths), workspace) as workers:
+            return list(workers.map(_load_council, paths))
+
+    return load_all
+
+
+@dataclass(frozen=True)
+class _Check:
+    """What comparing one council with its live issue needs."""
+
+    mandate: Mandate
+    stamp: Stamp
+    previous_path: str | None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A council rendered and compared with the file of its live issue."""
+
+    old_paragraphs: list[str] | None
+    comparison: Comparison | None
+    missing_previous_file: bool = False
+
+
+def _check_council(shared: Shared, task: _Check) -> _Checked:
+    """Render a council with a placeholder number and compare it, document against document,
+    with the file of its live issue (in a worker)."""
+    assert shared.template is not None
+    parts = render_parts(shared.template, task.mandate, shared.settings, task.stamp)
+    if task.previous_path is None:
+        return _Checked(None, None)
+    try:
+        old = document_paragraphs(Path(task.previous_path))
+    except FileNotFoundError:
+        return _Checked(None, None, missing_previous_file=True)
+    # The rendered document.xml is what the zipped document would hold: no need to zip it.
+    new = part_paragraphs(parts[DOCUMENT])
+    return _Checked(old, compare(old, new, ignore=ignore_head))
+
+
+def _live_issues(
+    reg: Register, key: str, councils: list[str]
+) -> tuple[dict[str, Issue], dict[str, Issue | None]]:
+    """The councils done by an earlier run of this batch, and each council's previous issue: the
+    one its re-issue in this batch replaced, else its live issue."""
+    done = reg.batch_issues(key)
+    latest = reg.latest_for_many(c for c in councils if c not in done)
+    previous: dict[str, Issue | None] = {}
+    for council in councils:
+        already = done.get(council)
+        if already is None:
+            previous[council] = latest[council]
+        else:
+            previous[council] = reg.get(already.supersedes) if already.supersedes else None
+    return done, previous
+
+
+def _placeholder_stamp(date: dt.date, placeholder: str, previous: Issue | None) -> Stamp:
+    """The stamp a council is rendered with before its number is known: the number it will
+    replace is, so the document has the lines of the final one (see :func:`_issue_council`)."""
+    return Stamp(date, placeholder, None, previous.dnr if previous else None)
+
+
+def _path_of(issue: Issue | None) -> str | None:
+    """The file of an issue to compare with, if it has one."""
+    return issue.path if issue is not None and issue.path else None
 
 
 def plan(
@@ -155,46 +220,45 @@ def plan(
     what an interrupted batch left pending for the real run to settle.
     """
     progress = progress or _NoProgress()
-    loaded = load_councils(workspace, names)
+    loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace))
     refuse_unfilled(loaded.mandates)
     template = CompiledTemplate.load(workspace.template_path)
     key = batch_key(reason, date)
     reg_path = register_path(workspace, register and str(register))
+    councils = [m.council_id for m in loaded.mandates]
     done: dict[str, Issue] = {}
-    previous: dict[str, Issue | None] = {m.council_id: None for m in loaded.mandates}
+    previous: dict[str, Issue | None] = dict.fromkeys(councils)
     if not (dry_run and not reg_path.exists()):
         with Register(reg_path) as reg:
             if not dry_run:
                 recover(reg, notify, workspace.output_dir)
-            done = reg.batch_issues(key)
-            for m in loaded.mandates:
-                already = done.get(m.council_id)
-                if already is not None:
-                    # Done by an earlier run of this batch: what it replaced is the previous issue.
-                    previous[m.council_id] = (
-                        reg.get(already.supersedes) if already.supersedes else None
-                    )
-                else:
-                    previous[m.council_id] = reg.latest_for(m.council_id)
+            done, previous = _live_issues(reg, key, councils)
     placeholder = f"{loaded.settings.series} {date.year}-00000"
-    tasks = [(m, loaded.settings, Stamp(date, placeholder)) for m in loaded.mandates]
+    tasks = [
+        _Check(
+            m,
+            _placeholder_stamp(date, placeholder, previous[m.council_id]),
+            _path_of(previous[m.council_id]),
+        )
+        for m in loaded.mandates
+    ]
     plans: list[CouncilPlan] = []
+    shared = Shared(loaded.settings, template=template)
     progress.start(_("Checking"), len(tasks))
-    for mandate, data in zip(loaded.mandates, render_all(template, tasks, jobs), strict=True):
-        prev = previous[mandate.council_id]
-        council_plan = CouncilPlan(mandate, prev, None, None, done=done.get(mandate.council_id))
-        if prev is not None and prev.path:
-            try:
-                old = document_paragraphs(Path(prev.path))
-            except FileNotFoundError:
-                council_plan.missing_previous_file = True
-            else:
-                council_plan.old_paragraphs = old
-                council_plan.comparison = compare(
-                    old, document_paragraphs(data), ignore=ignore_head
+    with _workers(shared, jobs, len(tasks), workspace) as workers:
+        for task, checked in zip(tasks, workers.map(_check_council, tasks), strict=True):
+            cid = task.mandate.council_id
+            plans.append(
+                CouncilPlan(
+                    task.mandate,
+                    previous[cid],
+                    checked.comparison,
+                    checked.old_paragraphs,
+                    done=done.get(cid),
+                    missing_previous_file=checked.missing_previous_file,
                 )
-        plans.append(council_plan)
-        progress.advance(mandate.council_id)
+            )
+            progress.advance(cid)
     progress.finish()
     return loaded.settings, template, plans
 
@@ -245,7 +309,7 @@ def reissue(
             review = None
             if review_copies and path is not None and p.old_paragraphs is not None:
                 # A run killed after writing the document may not have written its review copy.
-                review = path.with_name(path.stem + "_andringar.docx")
+                review = _review_path(path)
                 if not review.exists() and path.exists():
                     _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date)
             result.outcomes.append(
@@ -297,49 +361,160 @@ def reissue(
     with Register(register_path(workspace, register and str(register))) as reg:
         issues = reg.reserve(requests, settings.series, path_for)
         tasks = [
-            (p.mandate, settings, Stamp(date, i.dnr, None, p.previous.dnr if p.previous else None))
+            _Issue(
+                p.mandate,
+                Stamp(date, i.dnr, None, p.previous.dnr if p.previous else None),
+                p.old_paragraphs if review_copies else None,
+                p.comparison,
+                dates.iso(date),
+            )
             for p, i in zip(todo, issues, strict=True)
         ]
-        progress.start(_("Issuing"), len(tasks))
-        completed: list[tuple[str, str, str]] = []
-        try:
-            for p, issue, data in zip(todo, issues, render_all(template, tasks, jobs), strict=True):
-                path = Path(issue.path or "")
-                write_new(path, data)
-                completed.append((issue.dnr, str(path), hashlib.sha256(data).hexdigest()))
-                review = None
-                if review_copies and p.old_paragraphs is not None:
-                    review = _write_review(path, data, p.old_paragraphs, settings, date)
-                result.outcomes.append(
-                    Outcome(
-                        p.mandate.council_id,
-                        p.previous.dnr if p.previous else None,
-                        issue.dnr,
-                        path,
-                        review,
-                        p.comparison.paragraphs_changed if p.comparison else None,
-                        "" if p.previous else _("first issue"),
-                        issued=True,
-                    )
-                )
-                progress.advance(p.mandate.council_id)
-                if len(completed) >= 200:
-                    reg.complete_many(completed)
-                    completed = []
-        finally:
-            # Whatever was written is marked issued; the rest stays pending for recovery.
-            if completed:
-                reg.complete_many(completed)
-            progress.finish()
+        workers = _workers(Shared(settings, template=template), jobs, len(tasks), workspace)
+        with workers:
+            _issue_all(reg, todo, issues, tasks, workers, result, progress)
     return result
+
+
+def _issue_all(
+    reg: Register,
+    todo: list[CouncilPlan],
+    issues: list[Issue],
+    tasks: list[_Issue],
+    workers: Workers,
+    result: Result,
+    progress: Progress,
+) -> None:
+    """Render each reserved number's document (in ``workers``), write it and its review copy
+    (in a few threads), and mark it issued, in batches of 200 numbers.
+
+    Whatever was written is marked issued, even when a later council fails; the rest stays
+    pending for recovery.
+    """
+    progress.start(_("Issuing"), len(tasks))
+    completed: list[tuple[str, str, str]] = []
+    threads = batch.WRITER_THREADS if workers.pool is not None else 1
+    writers: Writers[tuple[CouncilPlan, Issue, _Made], _Written] = Writers(threads, _write_files)
+
+    def record(council: CouncilPlan, issue: Issue, made: _Made, written: _Written) -> None:
+        """One council's document is written: note it for the register, and its outcome."""
+        path = Path(issue.path or "")
+        completed.append((issue.dnr, str(path), made.sha256))
+        if written.review_error is not None:
+            raise written.review_error
+        result.outcomes.append(
+            Outcome(
+                council.mandate.council_id,
+                council.previous.dnr if council.previous else None,
+                issue.dnr,
+                path,
+                written.review,
+                council.comparison.paragraphs_changed if council.comparison else None,
+                "" if council.previous else _("first issue"),
+                issued=True,
+            )
+        )
+        progress.advance(council.mandate.council_id)
+        if len(completed) >= 200:
+            reg.complete_many(completed)
+            completed.clear()
+
+    try:
+        rendered = workers.map(_issue_council, tasks)
+        for council, issue, made in zip(todo, issues, rendered, strict=True):
+            writers.submit((council, issue, made), Path(issue.path or ""), made)
+            for key, written in writers.finished():
+                record(*key, written)
+        for key, written in writers.finished(wait=True):
+            record(*key, written)
+    finally:
+        for (_council, issue, made), _written in writers.close():
+            completed.append((issue.dnr, str(Path(issue.path or "")), made.sha256))
+        if completed:
+            reg.complete_many(completed)
+        progress.finish()
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """What the final document of one council needs, once its number is reserved."""
+
+    mandate: Mandate
+    stamp: Stamp
+    old_paragraphs: list[str] | None  # None: no review copy
+    comparison: Comparison | None  # made before the number was known (see CouncilPlan)
+    review_date: str
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A council's final document, its SHA-256, and its review copy (or why that failed)."""
+
+    data: bytes
+    sha256: str
+    review: bytes | None
+    review_error: Exception | None = None
+
+
+def _issue_council(shared: Shared, task: _Issue) -> _Made:
+    """Render the numbered document and its review copy (in a worker); the parent writes them.
+
+    A review copy that fails is reported after the document is written, as when both were made
+    in the parent: the document is the record, the review copy a help for reading it.
+    """
+    assert shared.template is not None
+    data = render_docx(shared.template, task.mandate, shared.settings, task.stamp)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if task.old_paragraphs is None:
+        return _Made(data, sha256, None)
+    try:
+        review = review_docx(
+            data,
+            task.old_paragraphs,
+            author=shared.settings.organisation,
+            date=task.review_date,
+            compared=task.comparison,
+        )
+    except Exception as err:  # noqa: BLE001 - raised in the parent, after the document is written
+        return _Made(data, sha256, None, err)
+    return _Made(data, sha256, review)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A council's document is written; its review copy too, or why that failed."""
+
+    review: Path | None
+    review_error: Exception | None = None
+
+
+def _write_files(path: Path, made: _Made) -> _Written:
+    """Write a council's document, then its review copy; raise only when the document failed.
+
+    A review copy that fails is reported after the document is recorded, as the document is the
+    record and the review copy a help for reading it.
+    """
+    write_new(path, made.data)
+    if made.review_error is not None:
+        return _Written(None, made.review_error)
+    if made.review is None:
+        return _Written(None)
+    review = _review_path(path)
+    try:
+        write_new(review, made.review)
+    except Exception as err:  # noqa: BLE001 - raised by the caller once the document is recorded
+        return _Written(None, err)
+    return _Written(review)
+
+
+def _review_path(path: Path) -> Path:
+    return path.with_name(path.stem + "_andringar.docx")
 
 
 def _write_review(
     path: Path, data: bytes, old: list[str], settings: Settings, date: dt.date
 ) -> Path:
-    from generator.review import review_docx
-
-    review = path.with_name(path.stem + "_andringar.docx")
+    review = _review_path(path)
     write_new(review, review_docx(data, old, author=settings.organisation, date=dates.iso(date)))
     return review
 

@@ -117,10 +117,14 @@ def build_context(
     }
 
 
-def render_docx(
+def render_parts(
     template: CompiledTemplate, mandate: Mandate, settings: Settings, stamp: Stamp
-) -> bytes:
-    """The finished ``.docx`` as bytes; the same inputs always give the same bytes."""
+) -> dict[str, bytes]:
+    """The parts of the document, by name, before they are zipped (see :func:`render_docx`).
+
+    A re-issue that only needs to read what a document says (``word/document.xml``) before its
+    number is known takes the parts rather than zipping a document and unzipping it again.
+    """
     links = Links()
     context = build_context(mandate, settings, stamp, links.id_for)
     parts = template.render(context, links)
@@ -131,7 +135,14 @@ def render_docx(
         identifier=stamp.dnr or "",
         created=_iso(stamp.date),
     )
-    return write_docx(template, parts)
+    return parts
+
+
+def render_docx(
+    template: CompiledTemplate, mandate: Mandate, settings: Settings, stamp: Stamp
+) -> bytes:
+    """The finished ``.docx`` as bytes; the same inputs always give the same bytes."""
+    return write_docx(template, render_parts(template, mandate, settings, stamp))
 
 
 DECISION_PLACEHOLDER = "(ifylls av beslutsfattaren vid godkännande)"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -49,6 +50,7 @@ from generator.diff import (
     TAB,
     W_NS,
     Change,
+    Comparison,
     WordOp,
     body_paragraphs,
     compare,
@@ -59,6 +61,7 @@ from generator.diff import (
     w,
 )
 from generator.i18n import _
+from generator.repack import repack
 
 SETTINGS_PART = "word/settings.xml"
 HYPERLINK = w("hyperlink")
@@ -155,6 +158,7 @@ def review_docx(
     date: str,
     ignore: Callable[[str], bool] | None = ignore_head,
     track_further: bool = True,
+    compared: Comparison | None = None,
 ) -> bytes:
     """The new document with the changes from ``old_paragraphs`` as tracked changes.
 
@@ -162,18 +166,27 @@ def review_docx(
     always differ between issues.  With ``track_further`` the copy also has *Track changes*
     switched on, so that edits the decision maker makes are tracked as well.
 
+    ``compared`` may be ``compare(old_paragraphs, new, ignore)`` of an earlier rendering of the
+    same document (a re-issue compares before the numbers are given); it is used when this
+    document reads the same but for ignored lines, which gives the same changes.
+
     Hyperlinks are kept, in unchanged and in changed paragraphs alike (see the module's notes).
     The new document must not hold tracked changes of its own: it is a fresh rendering.
     """
     with zipfile.ZipFile(io.BytesIO(new_docx)) as archive:
         infos = archive.infolist()
-        parts = {info.filename: archive.read(info.filename) for info in infos}
-    root = etree.fromstring(parts[DOCUMENT_PART])
+        names = {info.filename for info in infos}
+        root = etree.fromstring(archive.read(DOCUMENT_PART))
+        settings = archive.read(SETTINGS_PART) if SETTINGS_PART in names else None
     if root.find(f".//{INS}") is not None or root.find(f".//{DEL}") is not None:
         raise ValueError(_("the new document already holds tracked changes"))
     paragraphs = body_paragraphs(root)
     elements = [els[0] for els, _text in paragraphs]
-    comparison = compare(old_paragraphs, [text for _els, text in paragraphs], ignore)
+    new_texts = [text for _els, text in paragraphs]
+    if compared is not None and _same_comparison(compared, old_paragraphs, new_texts, ignore):
+        comparison = compared
+    else:
+        comparison = compare(old_paragraphs, new_texts, ignore)
 
     used = [
         int(v) for v in root.xpath("//@w:id", namespaces={"w": W_NS}) if re.fullmatch(r"-?\d+", v)
@@ -197,10 +210,25 @@ def review_docx(
     _untrack_last_mark(root, revisions)
 
     etree.cleanup_namespaces(root)
-    parts[DOCUMENT_PART] = _serialise(root)
-    if track_further and SETTINGS_PART in parts:
-        parts[SETTINGS_PART] = _with_track_revisions(parts[SETTINGS_PART])
-    return _zip(infos, parts)
+    replaced = {DOCUMENT_PART: _serialise(root)}
+    if track_further and settings is not None:
+        replaced[SETTINGS_PART] = _with_track_revisions(settings)
+    # Every other part is the new document's own, written as zipfile would write it.
+    return repack(new_docx, replaced, infos)
+
+
+def _same_comparison(
+    compared: Comparison, old: list[str], new: list[str], ignore: Callable[[str], bool] | None
+) -> bool:
+    """Whether ``compare(old, new, ignore)`` gives ``compared``'s changes: the same old
+    paragraphs, and new ones that differ from ``compared.new`` only where both are ignored
+    (the stamp lines: the number, the date), so that the same paragraphs are compared."""
+    skip = ignore or (lambda _text: False)
+    if compared.old != old or len(compared.new) != len(new):
+        return False
+    if compared.ignored_new != frozenset(j for j, text in enumerate(new) if skip(text)):
+        return False
+    return all(a == b or (skip(a) and skip(b)) for a, b in zip(compared.new, new, strict=True))
 
 
 # -- paragraphs ----------------------------------------------------------------------------
@@ -396,7 +424,13 @@ def _rebuild(p: etree._Element, change: Change, revisions: _Revisions) -> None:
 # -- the package ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8)
 def _with_track_revisions(xml: bytes) -> bytes:
+    """settings.xml with *Track changes* on; the template's, the same for every document."""
+    return _track_revisions(xml)
+
+
+def _track_revisions(xml: bytes) -> bytes:
     root = etree.fromstring(xml)
     if root.find(w("trackRevisions")) is not None:
         return xml
@@ -410,14 +444,3 @@ def _with_track_revisions(xml: bytes) -> bytes:
 
 def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _zip(infos: list[zipfile.ZipInfo], parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        for info in infos:
-            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            zf.writestr(entry, parts[info.filename])
-    return buffer.getvalue()

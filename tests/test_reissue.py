@@ -575,7 +575,13 @@ def test_a_kill_while_writing_leaves_no_temporary_file_after_the_rerun(workspace
 # -- parallel rendering ----------------------------------------------------------------------------
 
 
-def _batch_of_eighteen(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
+def _batch_of_eighteen(
+    root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch, start: str | None = None
+) -> dict[str, list]:
+    """Eighteen councils re-issued with ``--jobs``; ``start`` is how worker processes start
+    (``spawn``: afresh, as on macOS and Windows, with nothing inherited from this process)."""
+    import multiprocessing
+
     from generator import reissue as module
 
     make_workspace(root)
@@ -589,6 +595,8 @@ def _batch_of_eighteen(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -
     class Spy(module.ProcessPoolExecutor):
         def __init__(self, *args: object, max_workers: int, **kwargs: object) -> None:
             pools.append(max_workers)
+            if start is not None:
+                kwargs["mp_context"] = multiprocessing.get_context(start)
             super().__init__(*args, max_workers=max_workers, **kwargs)
 
     monkeypatch.setattr(module, "ProcessPoolExecutor", Spy)
@@ -621,6 +629,75 @@ def test_jobs_2_gives_the_same_documents_as_jobs_1(
     for council in serial:
         assert parallel[council] == serial[council], council
     assert len({dnr for dnr, *_rest in parallel.values()}) == 18
+
+
+def test_workers_started_afresh_give_the_same_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers that inherit nothing load the settings, library and template themselves."""
+    monkeypatch.delenv("UPPDRAG_REGISTER", raising=False)
+    spawned = _batch_of_eighteen(tmp_path / "spawned", "2", monkeypatch, start="spawn")
+    serial = _batch_of_eighteen(tmp_path / "serial", "1", monkeypatch)
+    assert spawned == serial
+
+
+FAIL_WRITE = textwrap.dedent("""
+    import os, sys
+    import generator.reissue as reissue
+
+    real, documents = reissue.write_new, []
+
+    def write_new(path, data):
+        if not path.name.endswith("_andringar.docx"):
+            documents.append(path)
+            if len(documents) == int(os.environ["FAIL_AT"]):
+                raise OSError(28, "No space left on device")
+        real(path, data)
+
+    reissue.write_new = write_new
+    from generator.cli import main
+    main(sys.argv[1:], prog_name="uppdrag")
+""")
+
+
+def test_a_document_that_cannot_be_written_leaves_no_written_file_unrecorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --jobs the files are written in several threads: when one fails, every document
+    written by then is recorded as issued, the rest stay pending, and the same command run
+    again completes the batch."""
+    monkeypatch.delenv("UPPDRAG_REGISTER", raising=False)
+    root = make_workspace(tmp_path / "ws")
+    monkeypatch.chdir(root)
+    seed()
+    councils = [*SEEDS, *(f"kopia{i:02}" for i in range(1, 17))]
+    for council in councils[2:]:
+        copy_council(root, council, f"Samordningsråd {council}")
+    change_shared_clause(root)
+    args = reissue("--all", "--jobs", "2")
+    failed = subprocess.run(
+        [sys.executable, "-c", FAIL_WRITE, *args],
+        cwd=root,
+        env={**subprocess_env(), "FAIL_AT": "8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed.returncode == 70, failed.stdout + failed.stderr  # an internal error
+    batch = batch_rows()
+    assert len(batch) == 18
+    for r in batch:
+        if Path(r["path"]).is_file():
+            assert r["status"] == "utkast" and sha(r["path"]) == r["sha256"], r
+        else:
+            assert r["status"] == "pending", r
+    assert sum(r["status"] == "utkast" for r in batch) >= 7
+
+    ok(*args)
+
+    for council in councils:
+        assert len(live_new(council)) == 1, council
+    ok("verify")
 
 
 # -- PDF -------------------------------------------------------------------------------------------
