@@ -45,9 +45,9 @@ from generator.main import (
 )
 from generator.model import Mandate, Settings
 from generator.register import Issue, Register, Request
-from generator.render import Stamp, render_docx, render_parts
-from generator.review import review_docx
-from generator.template import DOCUMENT, CompiledTemplate
+from generator.render import Stamp, render_parts
+from generator.review import review_docx, review_parts
+from generator.template import DOCUMENT, CompiledTemplate, write_docx
 from generator.workspace import Library, Workspace
 from generator.writer import write_new
 
@@ -462,19 +462,22 @@ def _issue_council(shared: Shared, task: _Issue) -> _Made:
     A review copy that fails is reported after the document is written, as when both were made
     in the parent: the document is the record, the review copy a help for reading it.
     """
-    assert shared.template is not None
-    data = render_docx(shared.template, task.mandate, shared.settings, task.stamp)
+    template = shared.template
+    assert template is not None
+    parts = render_parts(template, task.mandate, shared.settings, task.stamp)
+    data = write_docx(template, parts)
     sha256 = hashlib.sha256(data).hexdigest()
     if task.old_paragraphs is None:
         return _Made(data, sha256, None)
     try:
-        review = review_docx(
-            data,
+        changed = review_parts(
+            parts,
             task.old_paragraphs,
             author=shared.settings.organisation,
             date=task.review_date,
             compared=task.comparison,
         )
+        review = write_docx(template, {**parts, **changed})
     except Exception as err:  # noqa: BLE001 - raised in the parent, after the document is written
         return _Made(data, sha256, None, err)
     return _Made(data, sha256, review)

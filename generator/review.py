@@ -61,7 +61,6 @@ from generator.diff import (
     w,
 )
 from generator.i18n import _
-from generator.repack import repack
 
 SETTINGS_PART = "word/settings.xml"
 HYPERLINK = w("hyperlink")
@@ -172,12 +171,45 @@ def review_docx(
 
     Hyperlinks are kept, in unchanged and in changed paragraphs alike (see the module's notes).
     The new document must not hold tracked changes of its own: it is a fresh rendering.
+    A batch that has the rendered parts and the template uses :func:`review_parts` and
+    :func:`generator.template.write_docx` instead, which copies the unchanged parts as they are.
     """
     with zipfile.ZipFile(io.BytesIO(new_docx)) as archive:
         infos = archive.infolist()
-        names = {info.filename for info in infos}
-        root = etree.fromstring(archive.read(DOCUMENT_PART))
-        settings = archive.read(SETTINGS_PART) if SETTINGS_PART in names else None
+        parts = {info.filename: archive.read(info.filename) for info in infos}
+    parts.update(
+        review_parts(
+            parts,
+            old_paragraphs,
+            author=author,
+            date=date,
+            ignore=ignore,
+            track_further=track_further,
+            compared=compared,
+        )
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in infos:
+            archive.writestr(info, parts[info.filename], compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def review_parts(
+    parts: dict[str, bytes],
+    old_paragraphs: list[str],
+    *,
+    author: str,
+    date: str,
+    ignore: Callable[[str], bool] | None = ignore_head,
+    track_further: bool = True,
+    compared: Comparison | None = None,
+) -> dict[str, bytes]:
+    """The parts of the review copy that differ from the new document's ``parts``: its
+    ``word/document.xml`` with the tracked changes, and ``word/settings.xml`` with *Track
+    changes* on.  See :func:`review_docx` for the arguments."""
+    root = etree.fromstring(parts[DOCUMENT_PART])
+    settings = parts.get(SETTINGS_PART)
     if root.find(f".//{INS}") is not None or root.find(f".//{DEL}") is not None:
         raise ValueError(_("the new document already holds tracked changes"))
     paragraphs = body_paragraphs(root)
@@ -213,8 +245,7 @@ def review_docx(
     replaced = {DOCUMENT_PART: _serialise(root)}
     if track_further and settings is not None:
         replaced[SETTINGS_PART] = _with_track_revisions(settings)
-    # Every other part is the new document's own, written as zipfile would write it.
-    return repack(new_docx, replaced, infos)
+    return replaced
 
 
 def _same_comparison(
