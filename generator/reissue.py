@@ -504,7 +504,7 @@ def _write_files(path: Path, made: _Made) -> _Written:
         return _Written(None)
     review = _review_path(path)
     try:
-        write_new(review, made.review)
+        write_new(review, made.review, durable=False)  # made again from the records if lost
     except Exception as err:  # noqa: BLE001 - raised by the caller once the document is recorded
         return _Written(None, err)
     return _Written(review)

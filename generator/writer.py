@@ -44,15 +44,21 @@ def inside(base: Path, path: Path) -> Path:
     return resolved
 
 
-def write_new(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path``, which must not exist yet; atomically, or not at all."""
+def write_new(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path``, which must not exist yet; atomically, or not at all.
+
+    ``durable`` waits until the bytes are on disk before the file gets its name (``fsync``), as a
+    record must; a file that can be made again from the records (a review copy) skips the wait,
+    which is most of the time a big batch spends writing.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         try:
             os.link(tmp, path)
         except FileExistsError:
