@@ -105,6 +105,26 @@ class _Style:
     bold: bool | None
 
 
+def _outline_and_numbering(ppr: etree._Element | None) -> tuple[int | None, str | None, int]:
+    """Outline level, numbering id and list level of paragraph properties (a style's or a
+    paragraph's own): what makes a paragraph a heading or a list item, whatever its style id."""
+    outline = num_id = None
+    ilvl = 0
+    if ppr is None:
+        return outline, num_id, ilvl
+    ol = ppr.find(_w("outlineLvl"))
+    if ol is not None and (ol.get(W_VAL) or "").isdigit():
+        outline = int(ol.get(W_VAL))
+    num = ppr.find(_w("numPr"))
+    if num is not None:
+        nid = num.find(_w("numId"))
+        num_id = nid.get(W_VAL) if nid is not None else None
+        lvl = num.find(_w("ilvl"))
+        if lvl is not None and (lvl.get(W_VAL) or "").isdigit():
+            ilvl = int(lvl.get(W_VAL))
+    return outline, num_id, ilvl
+
+
 @dataclass
 class _Styles:
     """Paragraph and character styles by id, resolved through ``w:basedOn`` by name: Swedish Word
@@ -125,20 +145,7 @@ class _Styles:
                 continue
             name_el = st.find(_w("name"))
             based = st.find(_w("basedOn"))
-            ppr = st.find(W_PPR)
-            outline = num_id = None
-            ilvl = 0
-            if ppr is not None:
-                ol = ppr.find(_w("outlineLvl"))
-                if ol is not None and (ol.get(W_VAL) or "").isdigit():
-                    outline = int(ol.get(W_VAL))
-                num = ppr.find(_w("numPr"))
-                if num is not None:
-                    nid = num.find(_w("numId"))
-                    num_id = nid.get(W_VAL) if nid is not None else None
-                    lvl = num.find(_w("ilvl"))
-                    if lvl is not None and (lvl.get(W_VAL) or "").isdigit():
-                        ilvl = int(lvl.get(W_VAL))
+            outline, num_id, ilvl = _outline_and_numbering(st.find(W_PPR))
             rpr = st.find(W_RPR)
             bold = None
             if rpr is not None and rpr.find(_w("b")) is not None:
@@ -242,24 +249,9 @@ class _DocxReader:
         self.count += 1
         number = self.count
         ppr = p.find(W_PPR)
-        sid = None
-        own_num: str | None = None
-        own_ilvl = 0
-        outline = None
-        if ppr is not None:
-            ps = ppr.find(_w("pStyle"))
-            sid = ps.get(W_VAL) if ps is not None else None
-            num = ppr.find(_w("numPr"))
-            if num is not None:
-                nid = num.find(_w("numId"))
-                own_num = nid.get(W_VAL) if nid is not None else None
-                lvl = num.find(_w("ilvl"))
-                if lvl is not None and (lvl.get(W_VAL) or "").isdigit():
-                    own_ilvl = int(lvl.get(W_VAL))
-            ol = ppr.find(_w("outlineLvl"))
-            if ol is not None and (ol.get(W_VAL) or "").isdigit():
-                outline = int(ol.get(W_VAL))
-        sid = sid or self.styles.default
+        ps = ppr.find(_w("pStyle")) if ppr is not None else None
+        sid = (ps.get(W_VAL) if ps is not None else None) or self.styles.default
+        outline, own_num, own_ilvl = _outline_and_numbering(ppr)
         segments = list(self.inline(p, self.styles.bold(sid), []))
         for el in p.iter(_w("drawing"), _w("pict")):
             if (
