@@ -257,7 +257,15 @@ def verify(register: Path | None) -> None:
             err=True,
         )
         sys.exit(1)
-    click.echo(_("All {total} issued files are as registered.").format(total=len(results)))
+    from generator.i18n import ngettext
+
+    click.echo(
+        ngettext(
+            "The issued file is as registered.",
+            "All {total} issued files are as registered.",
+            len(results),
+        ).format(total=len(results))
+    )
 
 
 @main.group(cls=Group, help=_("Read and maintain the diary register (diarium)."))
