@@ -217,6 +217,22 @@ def _parse(path: Path, text: str, display: str) -> Loaded:
             )
         )
         raise DataError(problems) from None
+    except (TypeError, IndexError, ValueError, AttributeError, KeyError):
+        # ruamel.yaml itself fails on a few odd texts (``a: -_``, ``? - a:``) instead of naming
+        # them; whatever the parser trips over is still the file's mistake, not the program's.
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                "",
+                _(
+                    "the file could not be read as YAML; check the quotes, the colons and the "
+                    "indentation"
+                ),
+            )
+        )
+        raise DataError(problems) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the composer far from the limit
         raise DataError(
             [Problem(display, None, None, "", _("the data is nested too deeply"))]
