@@ -321,6 +321,7 @@ class _Merger:
                     key=shown(key)
                 )
             self.problem(parent, key, path, msg)
+            self.blocks(content, content_path)  # its content's problems are reported all the same
             return []
         items = [Item("heading", str(title).strip(), level=level)]
         items.extend(self.blocks(content, content_path))

@@ -427,8 +427,8 @@ KILL_AFTER_WRITE = textwrap.dedent("""
 
     real, written = reissue.write_new, []
 
-    def write_new(path, data):
-        real(path, data)
+    def write_new(path, data, **options):
+        real(path, data, **options)
         if not path.name.endswith("_andringar.docx"):
             written.append(path)
             if len(written) == int(os.environ["KILL_AFTER"]):
@@ -647,12 +647,12 @@ FAIL_WRITE = textwrap.dedent("""
 
     real, documents = reissue.write_new, []
 
-    def write_new(path, data):
+    def write_new(path, data, **options):
         if not path.name.endswith("_andringar.docx"):
             documents.append(path)
             if len(documents) == int(os.environ["FAIL_AT"]):
                 raise OSError(28, "No space left on device")
-        real(path, data)
+        real(path, data, **options)
 
     reissue.write_new = write_new
     from generator.cli import main
