@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -522,9 +521,7 @@ def _write_review(
     return review
 
 
-def describe(
-    plans: list[CouncilPlan], color: bool = False, style: Callable[[str], str] | None = None
-) -> str:
+def describe(plans: list[CouncilPlan], color: bool = False) -> str:
     """The dry run's report: each council's changes, then the councils not affected."""
     from generator.diff import format_text
 

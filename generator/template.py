@@ -28,7 +28,6 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -557,11 +556,7 @@ def core_xml(
     ).encode()
 
 
-def write_docx(
-    template: CompiledTemplate,
-    parts: dict[str, bytes],
-    write: Callable[[bytes], None] | None = None,
-) -> bytes:
+def write_docx(template: CompiledTemplate, parts: dict[str, bytes]) -> bytes:
     """Zip the parts in the template's order (``[Content_Types].xml`` first, as Word expects).
 
     The container is written here rather than with :mod:`zipfile`: a part that is still the
@@ -593,7 +588,4 @@ def write_docx(
     chunks.append(
         struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
     )
-    data = b"".join(chunks)
-    if write is not None:
-        write(data)
-    return data
+    return b"".join(chunks)
