@@ -22,6 +22,7 @@ from generator.clauses import build_mandate, load_mandate
 from generator.dnr import DiaryNumber
 from generator.exceptions import DataError, Problem, RegisterError, UsageError
 from generator.i18n import _
+from generator.loader import display_path
 from generator.model import Mandate, Settings
 from generator.register import Issue, Register, Request, diarium_csv_rows
 from generator.render import Stamp, fill_decision_date, render_docx
@@ -90,6 +91,10 @@ def load_councils(
     settings = workspace.load_settings()
     library = workspace.load_library()
     paths = [workspace.council_path(n) for n in names] if names else workspace.council_files()
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        known = [p.stem for p in workspace.council_files()]
+        raise DataError([_unknown_council(path, known) for path in missing])
     if not paths:
         raise UsageError(_("no council files in {folder}").format(folder=workspace.councils_dir))
     mandates: list[Mandate] = []
@@ -135,6 +140,22 @@ def refuse_unfilled(mandates: list[Mandate]) -> None:
             )
     if problems:
         raise DataError(problems)
+
+
+def _unknown_council(path: Path, known: list[str]) -> Problem:
+    """A council named on the command line that has no file: say which ones there are."""
+    from generator.schema import suggest
+
+    guess = suggest(path.stem, known)
+    if guess:
+        message = _("no council '{name}' – did you mean '{guess}'?").format(
+            name=path.stem, guess=guess
+        )
+    else:
+        message = _("no council '{name}'; the councils are: {known}").format(
+            name=path.stem, known=", ".join(known) or "–"
+        )
+    return Problem(display_path(path), None, None, "", message)
 
 
 def subject(settings: Settings, mandate: Mandate) -> str:

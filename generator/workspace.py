@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.exceptions import DataError, Problem
+from generator.exceptions import DataError, Problem, UsageError
 from generator.i18n import _
 from generator.loader import Loaded, load_yaml
 from generator.model import Settings
@@ -86,6 +86,13 @@ class Workspace:
         return self.councils_dir / f"{name}.yaml"
 
     def load_settings(self) -> Settings:
+        if not self.data_dir.is_dir():
+            raise UsageError(
+                _(
+                    "there is no data/ folder here ({folder}); run uppdrag in the workspace folder "
+                    "that holds data/ and templates/"
+                ).format(folder=self.root)
+            )
         loaded = load_yaml(self.settings_path)
         problems = validate(loaded, SETTINGS_SCHEMA)
         if problems:

@@ -117,3 +117,19 @@ def test_an_internal_error_is_one_line_and_a_report(workspace: Path, uppdrag, mo
     report = Path(result.output.strip().rsplit(" ", 1)[-1])
     assert "ZeroDivisionError: simulated bug" in report.read_text("utf-8")
     report.unlink()
+
+
+def test_an_unknown_council_is_named_with_the_one_meant(workspace: Path, uppdrag) -> None:
+    result = uppdrag("render", "onkologii", "hjarna")
+    assert result.exit_code == 2
+    assert "no council 'onkologii' – did you mean 'onkologi'?" in result.output
+    assert "no council 'hjarna'; the councils are: onkologi, primarvard" in result.output
+    assert not (workspace / "output").exists()
+
+
+def test_outside_a_workspace_says_where_to_run(tmp_path: Path, uppdrag, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = uppdrag("render", "onkologi")
+    assert result.exit_code == 2
+    assert "there is no data/ folder here" in result.output
+    assert list(tmp_path.iterdir()) == []
