@@ -33,7 +33,7 @@ catalogs: $(MO) $(CLICK_MO)
 # After changing messages in the code: extract them and merge into the Swedish catalog.
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 \
-	    --no-wrap --sort-by-file -o generator/locale/uppdrag.pot generator
+	    --no-wrap --no-location --sort-output -o generator/locale/uppdrag.pot generator
 	$(BIN)/pybabel update --no-wrap -D uppdrag -i generator/locale/uppdrag.pot \
 	    -d generator/locale -l sv
 

@@ -227,7 +227,7 @@ def test_installed_command(env: dict[str, str], expected: list[str]) -> None:
     assert result.returncode == 0, result.stderr
     missing = [text for text in expected if text not in result.stdout]
     assert not missing, (
-        "generator/cli.py must call install_click_translations() before the commands are "
+        "generator/cli/__init__.py must call install_click_translations() before the commands are "
         f"declared; missing {missing} in:\n{result.stdout}"
     )
 

@@ -1,0 +1,234 @@
+"""Commands that issue documents: render, decide, reissue, and page images of a document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.base import (
+    Progress,
+    date_option,
+    display,
+    print_paths,
+    register_option,
+    table,
+    workspace,
+)
+from generator.i18n import _
+
+
+@click.command(help=_("Render a new, dated and diary-numbered mandate for each council file."))
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--date",
+    "date",
+    callback=date_option,
+    metavar="YYYY-MM-DD",
+    help=_("Document date (default: today, Stockholm time)."),
+)
+@click.option(
+    "--dnr",
+    metavar='"RS 2024-00784"',
+    help=_("A diary number assigned outside this tool (default: the next in the register)."),
+)
+@click.option(
+    "--decided",
+    callback=date_option,
+    metavar="YYYY-MM-DD",
+    help=_("Date of the decision (default: the placeholder to be filled in)."),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Output file (one council only)."),
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("Output folder (default: output/)."),
+)
+@click.option(
+    "--register",
+    "register",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."),
+)
+@click.option("--draft", is_flag=True, help=_("A preview without a diary number; not registered."))
+@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
+def render(
+    files: tuple[str, ...],
+    date: dt.date | None,
+    dnr: str | None,
+    decided: dt.date | None,
+    output: Path | None,
+    output_dir: Path | None,
+    register: Path | None,
+    draft: bool,
+    pdf: bool,
+) -> None:
+    from generator import main as work
+
+    written = work.render(
+        workspace(),
+        list(files),
+        date=date,
+        dnr=dnr,
+        decided=decided,
+        output=output,
+        output_dir=output_dir,
+        register=register,
+        draft=draft,
+        notify=click.echo,
+    )
+    print_paths([item.path for item in written], pdf)
+
+
+@click.command(
+    help=_(
+        "Fill in the decision date: writes the decided version of an issued draft "
+        "as a new file of the same number."
+    )
+)
+@click.argument("dnr")
+@click.option(
+    "--date",
+    "decided",
+    callback=date_option,
+    required=True,
+    metavar="YYYY-MM-DD",
+    help=_("Date of the decision."),
+)
+@register_option
+@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside the document (LibreOffice)."))
+def decide(dnr: str, decided: dt.date, register: Path | None, pdf: bool) -> None:
+    from generator import main as work
+
+    written = work.decide(workspace(), dnr, decided, register=register, notify=click.echo)
+    print_paths([written.path], pdf)
+
+
+@click.command(
+    help=_(
+        "Re-issue mandates after a policy change: a new number for each council, "
+        "naming the number it replaces, with the changes shown."
+    )
+)
+@click.argument("councils", nargs=-1)
+@click.option("--all", "all_councils", is_flag=True, help=_("Every council in data/councils/."))
+@click.option("--reason", required=True, help=_("Why the mandates are re-issued (recorded)."))
+@click.option(
+    "--date",
+    "date",
+    callback=date_option,
+    metavar="YYYY-MM-DD",
+    help=_("Document date (default: today, Stockholm time)."),
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help=_("Show what would change; change nothing, on disk or in the register."),
+)
+@click.option(
+    "--changed-only", is_flag=True, help=_("Re-issue only the councils whose text changed.")
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help=_("Render in N processes (default: the number of cores)."),
+)
+@register_option
+@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
+def reissue(
+    councils: tuple[str, ...],
+    all_councils: bool,
+    reason: str,
+    date: dt.date | None,
+    dry_run: bool,
+    changed_only: bool,
+    jobs: int | None,
+    register: Path | None,
+    pdf: bool,
+) -> None:
+    from generator import reissue as work
+    from generator.exceptions import UsageError
+
+    if all_councils == bool(councils):
+        raise UsageError(_("name the councils to re-issue, or give --all (not both)"))
+    result = work.reissue(
+        workspace(),
+        list(councils),
+        reason=reason,
+        date=date,
+        dry_run=dry_run,
+        changed_only=changed_only,
+        jobs=jobs,
+        register=register,
+        notify=click.echo,
+        progress=Progress(),
+    )
+    if dry_run:
+        click.echo(work.describe(result.plans, color=sys.stdout.isatty()))
+        click.echo(_("Dry run: nothing was issued or written."))
+        return
+    rows = [
+        {
+            "council": o.council,
+            "change": f"{o.old or '–'} → {o.new or '–'}",
+            "paragraphs": "" if o.paragraphs_changed is None else str(o.paragraphs_changed),
+            "note": o.note,
+        }
+        for o in result.outcomes
+    ]
+    table(
+        rows,
+        [
+            ("council", _("Council")),
+            ("change", _("Old → new number")),
+            ("paragraphs", _("Paragraphs changed")),
+            ("note", ""),
+        ],
+    )
+    issued = [o for o in result.outcomes if o.issued and o.path]
+    print_paths([o.path for o in issued if o.path], pdf)
+    if pdf:
+        # Documents an interrupted run of this batch wrote before it could make their PDFs.
+        late = [
+            o.path
+            for o in result.outcomes
+            if not o.issued
+            and o.new
+            and o.path
+            and o.path.exists()
+            and not o.path.with_suffix(".pdf").exists()
+        ]
+        if late:
+            print_paths(late, True)
+    for o in issued:
+        if o.review:
+            click.echo(display(o.review))
+
+
+@click.command(help=_("Draw a Word document as page images (PNG), as LibreOffice lays it out."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("Folder for the images (default: beside the document)."),
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(30, 300),
+    default=80,
+    show_default=True,
+    help=_("Resolution of the images."),
+)
+def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
+    from generator.pdf import preview_png
+
+    for path in preview_png(file, output_dir or file.parent, dpi=dpi):
+        click.echo(display(path))

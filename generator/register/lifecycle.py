@@ -1,0 +1,186 @@
+"""The life of a number after it is taken: written, decided, superseded, voided."""
+
+from __future__ import annotations
+
+import builtins
+import os
+
+from generator.exceptions import RegisterError, UsageError
+from generator.i18n import _
+from generator.register.connection import Connection
+from generator.register.records import (
+    Issue,
+    IssuedFile,
+    _check_date,
+    _normalise_dnr,
+    _now,
+    _path_key,
+)
+
+
+class LifecycleMixin(Connection):
+    """Status changes, each recorded as an event."""
+
+    def _complete_row(
+        self, dnr: str, path: str, sha256: str, kind: str | None = None, recovered: bool = False
+    ) -> None:
+        number = _normalise_dnr(dnr)
+        issue = self._require(number)
+        row = self._conn.execute(
+            "SELECT * FROM files WHERE dnr = ? AND path_key = ?", (number, _path_key(path))
+        ).fetchone()
+        if row is None and issue["status"] == "makulerad":
+            raise RegisterError(
+                _("{dnr} was voided while its file was being written: {reason}").format(
+                    dnr=number, reason=issue["reason"]
+                )
+            )
+        if row is None:
+            raise RegisterError(
+                _("No file {path} is recorded for {dnr}.").format(path=path, dnr=number)
+            )
+        if kind == "beslutad" and row["kind"] != kind:
+            raise RegisterError(
+                _("The file {path} is the draft of {dnr}, not its decided version.").format(
+                    path=path, dnr=number
+                )
+            )
+        if row["state"] == "written":
+            if row["sha256"] == sha256:
+                return  # already recorded with the same content: completing twice is harmless
+            raise RegisterError(
+                _("The file {path} of {dnr} is already recorded with other content.").format(
+                    path=path, dnr=number
+                )
+            )
+        if issue["status"] == "makulerad":
+            raise RegisterError(
+                _("{dnr} was voided while its file was being written: {reason}").format(
+                    dnr=number, reason=issue["reason"]
+                )
+            )
+        self._conn.execute(
+            "UPDATE files SET state = 'written', sha256 = ?, written = ? WHERE id = ?",
+            (sha256, _now(), row["id"]),
+        )
+        status = issue["status"]
+        decided = issue["decided"]
+        if status == "pending":
+            status = "beslutad" if decided else "utkast"
+        elif row["kind"] == "beslutad":
+            decided = row["decided"]
+            if status == "utkast":
+                status = "beslutad"
+        self._conn.execute(
+            "UPDATE issues SET status = ?, decided = ? WHERE dnr = ?", (status, decided, number)
+        )
+        self._event(
+            number,
+            "written",
+            kind=row["kind"],
+            path=row["path"],
+            sha256=sha256,
+            status=status,
+            recovered=recovered,
+        )
+        if issue["status"] == "pending" and issue["supersedes"]:
+            self._supersede(issue["supersedes"], number, issue["supersede_reason"])
+
+    def _supersede(self, old: str, new: str, reason: str | None) -> None:
+        row = self._conn.execute("SELECT status FROM issues WHERE dnr = ?", (old,)).fetchone()
+        if row is None:
+            self._event(old, "superseded", by=new, reason=reason, in_register=False)
+            return
+        if row["status"] not in ("utkast", "beslutad"):
+            # Voided or superseded meanwhile: leave it as it is, but say so.
+            self._event(new, "supersede_skipped", supersedes=old, status=row["status"])
+            return
+        self._conn.execute(
+            "UPDATE issues SET status = 'ersatt', superseded_by = ?, reason = ? WHERE dnr = ?",
+            (new, reason, old),
+        )
+        self._event(old, "superseded", by=new, reason=reason)
+
+    def complete(self, dnr: str, path: str, sha256: str) -> Issue:
+        """Record that the file of ``dnr`` is in place; the number becomes utkast or beslutad."""
+        with self._write():
+            self._complete_row(dnr, path, sha256)
+            issue = self._load(_normalise_dnr(dnr))
+        assert issue is not None
+        return issue
+
+    def complete_many(self, items: builtins.list[tuple[str, str, str]]) -> None:
+        """:meth:`complete` for a batch ``(dnr, path, sha256)``, in one transaction."""
+        with self._write():
+            for dnr, path, sha256 in items:
+                self._complete_row(dnr, path, sha256)
+
+    def add_decided(self, dnr: str, decided: str, path_for_decided: str) -> IssuedFile:
+        """Register the decided version of a draft as a pending file (the draft file stays)."""
+        number = _normalise_dnr(dnr)
+        _check_date(decided, _("decision date"))
+        path = os.path.abspath(os.fspath(path_for_decided))
+        key = _path_key(path)
+        with self._write():
+            issue = self._require(number)
+            if issue["status"] != "utkast":
+                raise RegisterError(
+                    _("Only a draft (utkast) can be decided; {dnr} has status {status}.").format(
+                        dnr=number, status=issue["status"]
+                    )
+                )
+            waiting = self._conn.execute(
+                "SELECT path FROM files WHERE dnr = ? AND state = 'pending'", (number,)
+            ).fetchone()
+            if waiting is not None:
+                raise RegisterError(
+                    _("{dnr} already has a file waiting to be written: {path}.").format(
+                        dnr=number, path=waiting["path"]
+                    )
+                )
+            self._check_path_free(path, key)
+            self._conn.execute(
+                "INSERT INTO files (dnr, kind, path, path_key, date, decided, state, pid,"
+                " hostname, started) VALUES (?, 'beslutad', ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                (number, path, key, issue["date"], decided, os.getpid(), self._host, _now()),
+            )
+            self._event(number, "decided_reserved", decided=decided, path=path)
+        return IssuedFile(number, "beslutad", path, None, issue["date"], decided, "pending")
+
+    def complete_decided(self, dnr: str, path: str, sha256: str) -> Issue:
+        """Record that the decided file is in place; the number becomes beslutad."""
+        with self._write():
+            self._complete_row(dnr, path, sha256, kind="beslutad")
+            issue = self._load(_normalise_dnr(dnr))
+        assert issue is not None
+        return issue
+
+    def void(self, dnr: str, reason: str) -> Issue:
+        """Void (makulera) a number: it stays in the register, with the reason, for ever."""
+        number = _normalise_dnr(dnr)
+        if not reason or not reason.strip():
+            raise UsageError(_("A reason is required to void {dnr}.").format(dnr=number))
+        with self._write():
+            self._void(number, reason.strip())
+            issue = self._load(number)
+        assert issue is not None
+        return issue
+
+    def _void(self, number: str, reason: str) -> None:
+        issue = self._require(number)
+        if issue["status"] == "makulerad":
+            raise RegisterError(
+                _("{dnr} is already voided: {reason}").format(dnr=number, reason=issue["reason"])
+            )
+        self._drop_pending_files(number, why="voided")
+        self._conn.execute(
+            "UPDATE issues SET status = 'makulerad', reason = ? WHERE dnr = ?", (reason, number)
+        )
+        self._event(number, "voided", reason=reason, previous_status=issue["status"])
+
+    def _drop_pending_files(self, number: str, why: str) -> None:
+        for row in self._conn.execute(
+            "SELECT id, kind, path FROM files WHERE dnr = ? AND state = 'pending'", (number,)
+        ).fetchall():
+            self._conn.execute("DELETE FROM files WHERE id = ?", (row["id"],))
+            self._event(number, "pending_file_dropped", kind=row["kind"], path=row["path"], why=why)

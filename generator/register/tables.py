@@ -1,0 +1,103 @@
+"""The register's tables, statuses and schema version: what a register file holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+STATUSES = ("pending", "utkast", "beslutad", "ersatt", "makulerad")
+FILE_KINDS = ("utkast", "beslutad")
+FILE_STATES = ("pending", "written")
+
+#: Bumped whenever the schema changes; stored in ``PRAGMA user_version``.
+SCHEMA_VERSION = 1
+
+#: A pending row older than this is considered abandoned even if its pid seems alive (the pid may
+#: have been reused, or the row comes from another host whose processes we cannot see).
+STALE_AFTER = timedelta(hours=1)
+
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = (
+    """
+    CREATE TABLE series (
+        prefix      TEXT    NOT NULL,
+        year        INTEGER NOT NULL,
+        next_serial INTEGER NOT NULL CHECK (next_serial >= 1),
+        PRIMARY KEY (prefix, year)
+    )
+    """,
+    f"""
+    CREATE TABLE issues (
+        id               INTEGER PRIMARY KEY,
+        dnr              TEXT    NOT NULL UNIQUE,
+        prefix           TEXT    NOT NULL,
+        year             INTEGER NOT NULL,
+        serial           INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 99999),
+        council          TEXT    NOT NULL,
+        subject          TEXT    NOT NULL,
+        date             TEXT    NOT NULL,
+        decided          TEXT,
+        status           TEXT    NOT NULL CHECK (status IN {STATUSES!r}),
+        external         INTEGER NOT NULL DEFAULT 0,
+        supersedes       TEXT,
+        supersede_reason TEXT,
+        superseded_by    TEXT REFERENCES issues (dnr),
+        reason           TEXT,
+        batch            TEXT,
+        created          TEXT    NOT NULL,
+        UNIQUE (prefix, year, serial)
+    )
+    """,
+    "CREATE INDEX issues_council ON issues (council)",
+    "CREATE INDEX issues_batch ON issues (batch)",
+    f"""
+    CREATE TABLE files (
+        id       INTEGER PRIMARY KEY,
+        dnr      TEXT NOT NULL REFERENCES issues (dnr),
+        kind     TEXT NOT NULL CHECK (kind IN {FILE_KINDS!r}),
+        path     TEXT NOT NULL,
+        path_key TEXT NOT NULL UNIQUE,
+        sha256   TEXT,
+        date     TEXT NOT NULL,
+        decided  TEXT,
+        state    TEXT NOT NULL CHECK (state IN {FILE_STATES!r}),
+        pid      INTEGER,
+        hostname TEXT,
+        started  TEXT NOT NULL,
+        written  TEXT,
+        CHECK (state = 'pending' OR sha256 IS NOT NULL)
+    )
+    """,
+    "CREATE INDEX files_dnr ON files (dnr)",
+    """
+    CREATE TABLE events (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        dnr       TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        event     TEXT NOT NULL,
+        detail    TEXT NOT NULL DEFAULT '{}',
+        actor     TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX events_dnr ON events (dnr)",
+    """
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+    """,
+    """
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+    """,
+    """
+    CREATE TRIGGER issues_no_delete BEFORE DELETE ON issues
+    BEGIN SELECT RAISE(ABORT, 'diary numbers are never deleted'); END
+    """,
+    """
+    CREATE TRIGGER issues_number_fixed BEFORE UPDATE OF dnr, prefix, year, serial ON issues
+    BEGIN SELECT RAISE(ABORT, 'a diary number never changes'); END
+    """,
+    """
+    CREATE TRIGGER written_files_kept BEFORE DELETE ON files WHEN OLD.state = 'written'
+    BEGIN SELECT RAISE(ABORT, 'written files are never forgotten'); END
+    """,
+)
