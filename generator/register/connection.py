@@ -26,6 +26,7 @@ from generator.register.records import (
 from generator.register.tables import (
     _SCHEMA,
     BUSY_TIMEOUT_MS,
+    MIGRATIONS,
     SCHEMA_VERSION,
 )
 
@@ -64,7 +65,8 @@ class Connection:
             raise
 
     def _create_schema(self) -> None:
-        """Create the tables on first open; checked inside the write lock so two openers agree."""
+        """Create the tables on first open and migrate an older register; both inside the write
+        lock, so that two processes opening the same file at once agree on its version."""
         with self._write():
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION:
@@ -76,8 +78,14 @@ class Connection:
                         "(schema {found}, this version knows {known}); update uppdrag."
                     ).format(path=self.path, found=version, known=SCHEMA_VERSION)
                 )
-            for statement in _SCHEMA:
-                self._conn.execute(statement)
+            if version == 0:
+                for statement in _SCHEMA:
+                    self._conn.execute(statement)
+                version = 1
+            for target, statements in sorted(MIGRATIONS):
+                if target > version:
+                    for statement in statements:
+                        self._conn.execute(statement)
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:

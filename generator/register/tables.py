@@ -8,8 +8,6 @@ STATUSES = ("pending", "utkast", "beslutad", "ersatt", "makulerad")
 FILE_KINDS = ("utkast", "beslutad")
 FILE_STATES = ("pending", "written")
 
-#: Bumped whenever the schema changes; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 1
 
 #: A pending row older than this is considered abandoned even if its pid seems alive (the pid may
 #: have been reused, or the row comes from another host whose processes we cannot see).
@@ -101,3 +99,12 @@ _SCHEMA = (
     BEGIN SELECT RAISE(ABORT, 'written files are never forgotten'); END
     """,
 )
+
+#: Changes to the schema after version 1, applied in order to registers of an older version, each
+#: in the same write transaction as the version bump.  Append ``(version, statements)``; never
+#: edit a migration that has shipped.  Version numbers reserved for work in progress:
+#: 2 register integrity, 3 archive copies (PDF/A), 4 accounts and data history, 5 import originals.
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+#: The version this code writes; stored in ``PRAGMA user_version``.
+SCHEMA_VERSION = max([1, *(version for version, _statements in MIGRATIONS)])
