@@ -11,9 +11,18 @@ PO     := generator/locale/sv/LC_MESSAGES/uppdrag.po
 CLICK_MO := generator/locale/sv/LC_MESSAGES/click.mo
 CLICK_PO := generator/locale/sv/LC_MESSAGES/click.po
 
-.PHONY: all demo test lint format catalogs extract template bench clean
+.PHONY: all demo serve test lint format catalogs extract template bench clean
 
-all: $(STAMP) $(MO) $(CLICK_MO)
+# axe-core (WCAG checks injected into pages by the browser tests), from the npm registry.
+AXE_VERSION := 4.10.3
+AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
+
+all: $(STAMP) $(MO) $(CLICK_MO) $(AXE)
+
+$(AXE):
+	mkdir -p $(VENV)/node
+	npm install --silent --no-audit --no-fund --no-save --no-package-lock \
+	    --prefix $(VENV)/node axe-core@$(AXE_VERSION)
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +48,10 @@ extract: $(STAMP)
 
 demo: all
 	$(BIN)/uppdrag render data/councils/*.yaml
+
+# The web front end on http://127.0.0.1:8080/ for the workspace in this folder.
+serve: all
+	$(BIN)/uppdrag serve
 
 test: all lint
 	$(BIN)/python -m pytest -q tests

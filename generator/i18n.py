@@ -16,6 +16,7 @@ import gettext
 import importlib
 import os
 import sys
+from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
 
@@ -24,8 +25,28 @@ CLICK_DOMAIN = "click"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+#: The language chosen for the work in progress (a web request), over the process's locale.
+_language: ContextVar[str | None] = ContextVar("uppdrag_language", default=None)
+
+
+def set_language(language: str) -> Token[str | None]:
+    """Speak ``language`` ("sv" or "en") in this context (a web request) until reset."""
+    return _language.set(language)
+
+
+def reset_language(token: Token[str | None]) -> None:
+    _language.reset(token)
+
+
 def ui_language(environ: dict[str, str] | None = None) -> str:
-    """``"en"`` or ``"sv"`` from the usual locale variables: Swedish unless English is asked."""
+    """``"en"`` or ``"sv"`` from the usual locale variables: Swedish unless English is asked.
+
+    A language set with :func:`set_language` (the web app, per request) comes first.
+    """
+    if environ is None:
+        chosen = _language.get()
+        if chosen is not None:
+            return chosen
     env = os.environ if environ is None else environ
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")

@@ -16,7 +16,7 @@ from generator.i18n import _, install_click_translations
 # commands are built.
 install_click_translations()
 
-from generator.cli import data, diarium, documents  # noqa: E402
+from generator.cli import data, diarium, documents, serve  # noqa: E402
 from generator.cli.base import Group  # noqa: E402
 
 
@@ -42,5 +42,6 @@ for command in (
     data.new,
     diarium.verify,
     diarium.register,
+    serve.serve,
 ):
     main.add_command(command)

@@ -1,0 +1,16 @@
+"""The start page: every council with its current mandate, and the way to everything else."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from generator import overview
+from generator.web.context import get_register, get_workspace
+
+bp = Blueprint("start", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index() -> str:
+    rows = overview.councils(get_workspace(), get_register())
+    return render_template("start/index.html", rows=rows)
