@@ -31,7 +31,7 @@ def create_app(workspace: Path | str, config: Mapping[str, Any] | None = None) -
 
     ``config`` overrides the defaults (tests pass ``TESTING`` and their own ``SECRET_KEY``).
     """
-    from generator.web import context, errors, i18n, security
+    from generator.web import access, context, errors, i18n, security
 
     app = Flask(__name__)
     root = Path(workspace).resolve()
@@ -53,6 +53,7 @@ def create_app(workspace: Path | str, config: Mapping[str, Any] | None = None) -
     i18n.init_app(app)  # first: even a refused request is answered in the user's language
     security.init_app(app)
     context.init_app(app)
+    access.init_app(app)
     errors.init_app(app)
     for name in BLUEPRINTS:
         module = _blueprint_module(name)

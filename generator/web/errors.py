@@ -17,6 +17,7 @@ from generator.i18n import N_, _
 #: The sentence for each HTTP status a user can meet (translated when shown).
 HTTP_MESSAGES = {
     400: N_("The request could not be understood."),
+    401: N_("Log in to see this page."),
     403: N_("You are not allowed to do that."),
     404: N_("There is no such page."),
     405: N_("That is not possible on this page."),

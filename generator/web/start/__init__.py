@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from generator import overview
+from generator.web.access import requires
 from generator.web.context import get_register, get_workspace
 
 bp = Blueprint("start", __name__, template_folder="templates")
 
 
 @bp.get("/")
+@requires("läsare")
 def index() -> str:
     rows = overview.councils(get_workspace(), get_register())
     return render_template("start/index.html", rows=rows)
