@@ -191,6 +191,7 @@ class Report:
     source: str
     clauses: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     date: dt.date | None = None
@@ -430,12 +431,18 @@ class _Converter:
 
 
 def to_council(
-    source: Source, library: Library, settings: Settings | None = None
+    source: Source,
+    library: Library,
+    settings: Settings | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], Report]:
     """The council data for ``source``, with library text as clause references.
 
-    Raises :class:`DataError` when content would be lost; the data returned renders, with the
-    document's own date, number and decision date, to the same text line for line (checked here).
+    ``overrides`` are the council's own versions of clauses (near-variants found by a batch
+    import): where the document has one, it refers to the clause and keeps its version under
+    ``klausuler:``.  Raises :class:`DataError` when content would be lost; the data returned
+    renders, with the document's own date, number and decision date, to the same text line for
+    line (checked here).
     """
     mark_section_titles(source.body, library)
     report = Report(
@@ -447,6 +454,7 @@ def to_council(
     )
     problems = list(source.problems)
     matcher = _Matcher(library)
+    matcher.overrides.update(overrides or {})
     conv = _Converter(source, library, matcher, report)
     data: dict[str, Any] = {}
     for data_key, value, label in (
@@ -488,9 +496,11 @@ def to_council(
     distribution = source.distribution
     if distribution:
         data["sändlista"] = [conv.inline_value(text) for text in distribution]
-    if matcher.overrides:
-        data["klausuler"] = dict(matcher.overrides)
-        report.overridden = list(matcher.overrides)
+    own_versions = {k: v for k, v in matcher.overrides.items() if k in matcher.used}
+    if own_versions:
+        data["klausuler"] = own_versions
+        report.overridden = [k for k in own_versions if k not in (overrides or {})]
+        report.variants = [k for k in own_versions if k in (overrides or {})]
     report.clauses = list(matcher.used)
     if problems:
         raise DataError(problems)
@@ -587,8 +597,18 @@ def import_document(
 ) -> tuple[dict[str, Any], Report, Source]:
     """Read a .docx or a text export (by its suffix) and convert it: all of an import but the
     writing, so that the command can show the report before anything is written."""
+    source = read_source(path, library, settings)
+    data, report = to_council(source, library, settings)
+    return data, report, source
+
+
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+
+
+def read_source(path: Path, library: Library, settings: Settings | None = None) -> Source:
+    """A .docx or a text export, read by its suffix; an old .doc is refused with what to do."""
     path = Path(path)
-    if path.suffix.lower() in (".docx", ".docm", ".dotx"):
+    if path.suffix.lower() in WORD_SUFFIXES:
         source = read_docx(path, settings=settings, library=library)
     elif path.suffix.lower() == ".doc":
         raise UsageError(
@@ -598,5 +618,4 @@ def import_document(
         )
     else:
         source = read_text(path, settings=settings, library=library)
-    data, report = to_council(source, library, settings)
-    return data, report, source
+    return source
