@@ -30,8 +30,9 @@ from generator.loader import display_path
 from generator.model import Settings
 from generator.workspace import Library, Workspace
 
-#: What a folder given to the import holds that is read: Word files and text exports.
-IMPORT_SUFFIXES = (*WORD_SUFFIXES, ".txt", ".md")
+#: What is read from a folder given to the import: Word files and text exports (an old .doc is
+#: refused with what to do).
+IMPORT_SUFFIXES = (*WORD_SUFFIXES, ".doc", ".txt", ".md")
 
 
 @dataclasses.dataclass
