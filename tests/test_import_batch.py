@@ -32,7 +32,7 @@ from generator.template import CompiledTemplate
 from generator.workspace import Workspace
 from tests.conftest import REPO, describe
 from tests.docx_text import docx_lines, fold, normalise_lines
-from tests.import_corpus import COUNCILS, CORPUS, blocks, build_docx, make_workspace
+from tests.import_corpus import CORPUS, COUNCILS, blocks, build_docx, make_workspace
 
 FIELD = re.compile(r"^(Ordförande|Deltagare|Adjungerande deltagare|Mötesfrekvens|Undergrupper): ")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
