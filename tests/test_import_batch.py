@@ -340,3 +340,52 @@ def test_the_batch_is_a_plain_function_that_writes_nothing_in_a_dry_run(region: 
         shutil.copy(CORPUS / "hjarta.txt", region / "in" / "kopia.txt")
         (region / "in" / "kopia.txt").write_text("inget här\n", "utf-8")
         import_batch(Workspace(region), [region / "in"], dry_run=True)
+
+
+def test_a_paragraph_inserted_into_a_library_clause_leaves_the_clause_recognised(
+    workspace: Path, uppdrag
+) -> None:
+    from tests.docx_text import normalise_seed
+    from tests.test_import import _seed_stamp, _split_head
+
+    ws = Workspace(workspace)
+    settings = ws.load_settings()
+    before = {
+        c: load_mandate(ws.councils_dir / f"{c}.yaml", ws.load_library(), settings).body
+        for c in ("onkologi", "primarvard")
+    }
+    inserted = "Rådet samverkar särskilt med cancercentrum i frågor om vårdförlopp."
+    text = (REPO / "tests/seeds/onkologi.txt").read_text("utf-8")
+    text = text.replace("Klinisk ledning ska", f"{inserted}\n\nKlinisk ledning ska", 1)
+    source = workspace / "onkologi-ny.txt"
+    source.write_text(text, "utf-8")
+    args = ["import", str(source), "-o", "data/councils/onk2.yaml"]
+    result = uppdrag(*args)
+    assert result.exit_code == 0, describe(args, result)
+    assert "samband.standard is split into a clause per paragraph" in result.output
+
+    data = YAML(typ="safe").load((ws.councils_dir / "onk2.yaml").read_text("utf-8"))
+    copied = [s for s in strings(data) if "Klinisk ledning" in s or "Ställningstaganden" in s]
+    assert copied == []
+    assert fold(inserted) in strings(data["avsnitt"]["samband"])
+
+    library = ws.load_library()
+    template = CompiledTemplate.load(ws.template_path)
+    date, dnr, decided = _seed_stamp("onkologi")
+    mandate = load_mandate(ws.councils_dir / "onk2.yaml", library, settings)
+    out = workspace / "onk2.docx"
+    out.write_bytes(render_docx(template, mandate, settings, Stamp(date, dnr, decided)))
+    assert _split_head(normalise_lines(docx_lines(out)))[1] == _split_head(normalise_seed(text))[1]
+    # The councils that have the clause whole read as before, and a change to it reaches all.
+    for council, body in before.items():
+        assert load_mandate(ws.councils_dir / f"{council}.yaml", library, settings).body == body
+    ws.library_path.write_text(
+        ws.library_path.read_text("utf-8").replace(
+            "Klinisk ledning ska", "Den kliniska ledningen ska"
+        ),
+        "utf-8",
+    )
+    library = ws.load_library()
+    for council in ("onkologi", "primarvard", "onk2"):
+        body = load_mandate(ws.councils_dir / f"{council}.yaml", library, settings).body
+        assert any(i.text.startswith("Den kliniska ledningen ska") for i in body), council

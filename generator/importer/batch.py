@@ -20,7 +20,7 @@ from generator.exceptions import DataError, Problem, UsageError
 from generator.i18n import _
 from generator.importer.convert import WORD_SUFFIXES, Report, read_source, to_council
 from generator.importer.figures import Figures, measure
-from generator.importer.learn import Learned, learn, own_texts
+from generator.importer.learn import Learned, learn, own_texts, split_interrupted
 from generator.importer.library_file import add_clauses
 from generator.importer.new import suggest_council_id
 from generator.importer.source import Source, fold
@@ -62,6 +62,9 @@ class BatchReport:
     dry_run: bool
     library_text: str | None = None
     organisations: list[str] = dataclasses.field(default_factory=list)
+    #: Library clauses of several paragraphs split into a clause per paragraph, and their texts.
+    split: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    split_texts: dict[str, str] = dataclasses.field(default_factory=dict)
     planned: list[Path] = dataclasses.field(default_factory=list)
     written: list[Path] = dataclasses.field(default_factory=list)
     registered: list[tuple[str, Path, str]] = dataclasses.field(default_factory=list)
@@ -149,10 +152,15 @@ def import_batch(
     if problems:
         raise DataError(problems)
     texts = [t for i, (data, _r) in enumerate(first) for t in own_texts(data, i)]
+    taken = set(library.clauses)
+    split, parts = split_interrupted(texts, library, taken)
+    library = _with_clauses(
+        library, {**parts, **{c: [{"klausul": p} for p in ids] for c, ids in split.items()}}
+    )
     learned = learn(texts, library)
     grown = _with_clauses(library, learned.clauses)
-    used = [_used(data, learned, i) for i, (data, _r) in enumerate(first)]
-    taken = set(library.clauses) | set(learned.clauses)
+    used = [_used(data, learned, i, split) for i, (data, _r) in enumerate(first)]
+    taken |= set(learned.clauses)
     inline = _inline_clauses(grown)
     variants = find_variants(texts, learned, inline, used, taken)
     grown = _with_clauses(library, learned.clauses)
@@ -168,7 +176,9 @@ def import_batch(
         documents=documents,
         learned=dict(learned.clauses),
         users=_users(documents, set(learned.clauses)),
-        recognised=_users(documents, set(library.clauses)),
+        recognised=_users(documents, set(library.clauses) - set(parts)),
+        split=split,
+        split_texts=parts,
         variants=[(documents[v.document].council, v) for v in variants],
         figures=measure(sources, [d.data for d in documents], [d.text for d in documents]),
         settings=settings,
@@ -184,14 +194,17 @@ def import_batch(
     unused = [c for c in report.learned if not report.users.get(c)]
     for clause_id in unused:  # a learned text the final conversion placed nowhere: not kept
         del report.learned[clause_id]
-    if report.learned:
+    if report.learned or split:
         # A comment of the data file, in its language (as the council files' header).
         comment = (
             f"Inlärda {dt.date.today().isoformat()} ur {len(documents)} importerade handlingar: "
             "text som två eller fler av dem har gemensam."
         )
         report.library_text = add_clauses(
-            workspace.library_path.read_text("utf-8"), report.learned, comment
+            workspace.library_path.read_text("utf-8"),
+            report.learned,
+            comment,
+            {c: {p: parts[p] for p in ids} for c, ids in split.items()},
         )
     from generator.importer.keep import check_free, write_batch
 
@@ -264,9 +277,14 @@ def clause_refs(node: Any) -> set[str]:
     return found
 
 
-def _used(data: dict[str, Any], learned: Learned, document: int) -> set[str]:
-    """The clauses a document has word for word: the library's it refers to, the learned it has."""
-    return clause_refs(data) | {c for c, docs in learned.users.items() if document in docs}
+def _used(
+    data: dict[str, Any], learned: Learned, document: int, split: dict[str, list[str]]
+) -> set[str]:
+    """The clauses a document has word for word: the library's it refers to (with the paragraphs
+    of a split one), the learned it has."""
+    refs = clause_refs(data)
+    refs |= {p for c in refs & set(split) for p in split[c]}
+    return refs | {c for c, docs in learned.users.items() if document in docs}
 
 
 def _users(documents: list[ImportedDocument], ids: set[str]) -> dict[str, list[str]]:

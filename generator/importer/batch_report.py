@@ -46,6 +46,17 @@ def report_lines(report: BatchReport) -> list[str]:
         councils = report.users.get(clause_id, [])
         out.append(f"  + {clause_id} ({', '.join(councils)})")
         out.append(f"      {excerpt(text, WIDTH - 6)}")
+    for clause_id, ids in report.split.items():
+        out.extend(
+            wrap(
+                _(
+                    "{id} is split into a clause per paragraph, so that a council that inserts "
+                    "its own text into it still refers to it: {parts}"
+                ).format(id=clause_id, parts=", ".join(ids)),
+                WIDTH,
+                "    ",
+            )
+        )
     if report.recognised:
         out.append(
             ngettext(

@@ -199,3 +199,35 @@ def clause_id_for(section: str, text: str, taken: set[str]) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def split_interrupted(
+    texts: list[OwnText], library: Library, taken: set[str]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The library's clauses of several paragraphs that a council interrupted with its own text.
+
+    Such a clause cannot be referred to as a whole where a council inserted a paragraph of its
+    own into it, and its paragraphs were left as own text.  Each of its paragraphs becomes a
+    clause of its own, and the clause is written as references to them: it reads the same for
+    every council that has it whole, and the one that interrupted it refers to its paragraphs.
+    Gives ``{clause: [paragraph clause ids]}`` and ``{paragraph clause id: text}``.
+    """
+    own = {key(t.text) for t in texts}
+    split: dict[str, list[str]] = {}
+    parts: dict[str, str] = {}
+    for clause_id, value in library.clauses.items():
+        if not (isinstance(value, list) and len(value) > 1):
+            continue
+        if not all(isinstance(v, str) for v in value):
+            continue
+        if not any(key(v) in own for v in value):
+            continue
+        section = clause_id.split(".")[0]
+        ids = []
+        for text in value:
+            part = clause_id_for(section, text, taken)
+            taken.add(part)
+            parts[part] = text.strip()
+            ids.append(part)
+        split[clause_id] = ids
+    return split, parts
