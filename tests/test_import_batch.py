@@ -267,12 +267,17 @@ def test_a_bad_document_stops_the_whole_batch(region: Path, uppdrag) -> None:
 
 
 def test_a_number_already_in_the_register_stops_the_batch(region: Path, uppdrag) -> None:
-    first = uppdrag("import", "in/hjarta.docx")
-    assert first.exit_code == 0, describe(["import"], first)
+    args = ["import", "in/hjarta.docx", "-o", "data/councils/hjarta-forst.yaml"]
+    first = uppdrag(*args)
+    assert first.exit_code == 0, describe(args, first)
     before = snapshot(region)
     result = uppdrag("import", "in")
-    assert result.exit_code != 0
-    assert "RN 2023-00112" in result.output or "hjarta.yaml already exists" in result.output
+    assert result.exit_code == 3, describe(["import", "in"], result)
+    assert "RN 2023-00112 (in/hjarta.docx) is already in the register" in result.output
+    assert snapshot(region) == before
+    refused = uppdrag("import", "in/hjarta.docx", "-o", "data/councils/hjarta-forst.yaml")
+    assert refused.exit_code == 2
+    assert "hjarta-forst.yaml already exists" in refused.output
     assert snapshot(region) == before
 
 
