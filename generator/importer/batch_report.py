@@ -35,17 +35,11 @@ def report_lines(report: BatchReport) -> list[str]:
                 "(or --organisation) are used"
             ).format(found=", ".join(report.organisations), used=report.settings.organisation)
         )
-    out.append(
-        ngettext(
-            "{count} new clause learned (text two or more documents share):",
-            "{count} new clauses learned (text two or more documents share):",
-            len(report.learned),
-        ).format(count=len(report.learned))
-    )
-    for clause_id, text in report.learned.items():
-        councils = report.users.get(clause_id, [])
-        out.append(f"  + {clause_id} ({', '.join(councils)})")
-        out.append(f"      {excerpt(text, WIDTH - 6)}")
+    single = len(report.documents) == 1
+    if single:  # one document: what it has of the library and what is its own, as before
+        out.extend(report.documents[0].report.lines())
+    if report.learned or not single:
+        out.extend(_learned_lines(report))
     for clause_id, ids in report.split.items():
         out.extend(
             wrap(
@@ -57,7 +51,7 @@ def report_lines(report: BatchReport) -> list[str]:
                 "    ",
             )
         )
-    if report.recognised:
+    if report.recognised and not single:
         out.append(
             ngettext(
                 "{count} clause of the library recognised:",
@@ -69,9 +63,31 @@ def report_lines(report: BatchReport) -> list[str]:
             out.append(f"  = {clause_id} ({', '.join(councils)})")
     out.extend(variant_lines(report))
     notes = [n for d in report.documents for n in d.report.notes]
-    if notes:
+    if notes and not single:
         out.append(_("To check:"))
         out.extend(f"  ! {n}" for n in notes)
+    out.extend(_outcome_lines(report))
+    return out
+
+
+def _learned_lines(report: BatchReport) -> list[str]:
+    out = [
+        ngettext(
+            "{count} new clause learned (text two or more documents share):",
+            "{count} new clauses learned (text two or more documents share):",
+            len(report.learned),
+        ).format(count=len(report.learned))
+    ]
+    for clause_id, text in report.learned.items():
+        councils = report.users.get(clause_id, [])
+        out.append(f"  + {clause_id} ({', '.join(councils)})")
+        out.append(f"      {excerpt(text, WIDTH - 6)}")
+    return out
+
+
+def _outcome_lines(report: BatchReport) -> list[str]:
+    """The figures, then what was written, or what would be."""
+    out: list[str] = []
     out.extend(figure_lines(report))
     if report.dry_run:
         if len(report.documents) == 1:
