@@ -394,3 +394,13 @@ def test_a_paragraph_inserted_into_a_library_clause_leaves_the_clause_recognised
     for council in ("onkologi", "primarvard", "onk2"):
         body = load_mandate(ws.councils_dir / f"{council}.yaml", library, settings).body
         assert any(i.text.startswith("Den kliniska ledningen ska") for i in body), council
+
+
+def test_two_mandates_of_one_council_stop_the_batch(region: Path, uppdrag) -> None:
+    shutil.copy(region / "in" / "hjarta.docx", region / "in" / "hjarta-kopia.docx")
+    before = snapshot(region)
+    result = uppdrag("import", "in")
+    assert result.exit_code != 0
+    assert "in/hjarta-kopia.docx" in result.output and "in/hjarta.docx" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(region) == before
