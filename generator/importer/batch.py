@@ -148,7 +148,7 @@ def import_batch(
     settings = settings or workspace.load_settings()
     library = workspace.load_library()
     sources, problems = _read_all(files, library, settings)
-    first = _convert_all(sources, library, settings, {}, problems)
+    first = _convert_all(sources, library, settings, [{} for _s in sources], problems)
     if problems:
         raise DataError(problems)
     texts = [t for i, (data, _r) in enumerate(first) for t in own_texts(data, i)]
@@ -198,7 +198,7 @@ def import_batch(
         # A comment of the data file, in its language (as the council files' header).
         comment = (
             f"Inlärda {dt.date.today().isoformat()} ur {len(documents)} importerade handlingar: "
-            "text som två eller fler av dem har gemensam."
+            "text som två eller fler av dem har gemensam, ordagrant eller med några ords skillnad."
         )
         report.library_text = add_clauses(
             workspace.library_path.read_text("utf-8"),
@@ -233,12 +233,13 @@ def _convert_all(
     sources: list[Source],
     library: Library,
     settings: Settings,
-    overrides: dict[int, dict[str, str]] | list[dict[str, str]],
+    overrides: list[dict[str, str]],
     problems: list[Problem],
 ) -> list[tuple[dict[str, Any], Report]]:
+    """Each document's council data (``overrides``: its own versions of clauses), collecting the
+    problems of all of them."""
     out: list[tuple[dict[str, Any], Report]] = []
-    for i, source in enumerate(sources):
-        own = overrides[i] if isinstance(overrides, list) else overrides.get(i, {})
+    for source, own in zip(sources, overrides, strict=True):
         try:
             out.append(to_council(source, library, settings, own))
         except DataError as err:

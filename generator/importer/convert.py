@@ -57,7 +57,6 @@ class Report:
     source: str
     clauses: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
-    variants: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     date: dt.date | None = None
@@ -366,7 +365,6 @@ def to_council(
     if own_versions:
         data["klausuler"] = own_versions
         report.overridden = [k for k in own_versions if k not in (overrides or {})]
-        report.variants = [k for k in own_versions if k in (overrides or {})]
     report.clauses = list(matcher.used)
     if problems:
         raise DataError(problems)
