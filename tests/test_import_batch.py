@@ -159,6 +159,12 @@ def test_a_region_is_brought_on_board_from_an_empty_library(region: Path, uppdra
     ):
         assert diff in result.output
     assert re.search(r"4 councils have their own variant of syfte\.", result.output)
+    overrides = [
+        (IDS[c], v) for c in COUNCILS for v in (councils[c].get("klausuler") or {}).values()
+    ]
+    assert len(overrides) >= 7
+    for council, text in overrides:  # every own version kept is reported, side by side
+        assert f"    {council}: {fold(text)}" in result.output
     own = " ".join(strings(councils["psykiatri"].get("klausuler")))
     assert "som berör flera förvaltningar" in own and "när det behövs" in own
 
