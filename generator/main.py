@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import dates
-from generator.clauses import build_mandate, load_mandate
+from generator.clauses import load_mandate
 from generator.dnr import DiaryNumber
 from generator.exceptions import DataError, Problem, RegisterError, UsageError
 from generator.i18n import _
@@ -462,62 +462,19 @@ def import_mandate(
     register: Path | None = None,
     notify: Notify = _quiet,
 ) -> Imported:
-    """``uppdrag import``: a council file from an existing mandate, and the mandate in the
-    register.
+    """``uppdrag import FILE``: one document as a batch of one (:func:`generator.importer.batch.
+    import_batch`), written at once; the original is kept and recorded as the earlier issue."""
+    from generator.importer.batch import import_batch
 
-    The source's date, number and decision date are recorded as an earlier issue of the council,
-    so that the next re-issue names it as replaced.  Its file in output/ is rendered from the
-    imported data, which the import has proved gives the same text; that is what later re-issues
-    compare against.  Nothing is written when the number is already in the register.
-    """
-    from generator.importer import import_document, suggest_council_id, write_council
-    from generator.loader import Loaded as LoadedFile
-    from generator.loader import display_path
-
-    settings = workspace.load_settings()
-    library = workspace.load_library()
-    data, report, source = import_document(source_file, library, settings)
-    target = output or workspace.councils_dir / f"{suggest_council_id(str(data['namn']))}.yaml"
-    if target.exists():
-        raise UsageError(
-            _("{path} already exists and is not overwritten; choose another file with -o").format(
-                path=display_path(target)
-            )
-        )
-    council = target.stem
-    mandate = build_mandate(LoadedFile(target, data, display_path(target)), library, settings)
-    dnr = str(DiaryNumber.parse(source.dnr)) if source.dnr else None
-    reg_path = register_path(workspace, register and str(register))
-    if dnr is not None and source.date is not None:
-        with Register(reg_path) as reg:
-            if reg.get(dnr) is not None:
-                raise RegisterError(
-                    _(
-                        "{dnr} is already in the register; the document was imported "
-                        "before, or the number belongs to another document"
-                    ).format(dnr=dnr)
-                )
-    write_council(data, target, source)
-    if dnr is None or source.date is None:
+    report = import_batch(workspace, [source_file], dry_run=False, register=register, output=output)
+    [document] = report.documents
+    earlier = None
+    if report.registered:
+        dnr, path, _sha = report.registered[0]
+        earlier = Written(document.council, dnr, path)
+    else:
         notify(_("The document has no diary number or date; it is not recorded in the register."))
-        return Imported(target, report, None)
-    stamp = Stamp(source.date, dnr, source.decided, source.supersedes)
-    request = Request(
-        council=council,
-        date=dates.iso(source.date),
-        decided=dates.iso(source.decided) if source.decided else None,
-        subject=subject(settings, mandate),
-        dnr=dnr,
-    )
-    template = CompiledTemplate.load(workspace.template_path)
-    with Register(reg_path) as reg:
-        [issue] = reg.reserve(
-            [request],
-            settings.series,
-            lambda req, number: str(default_path(workspace.output_dir, number, council)),
-        )
-        written = _issue_file(reg, template, settings, mandate, stamp, Path(issue.path or ""))
-    return Imported(target, report, written)
+    return Imported(document.target, report, earlier)
 
 
 def new_council_file(

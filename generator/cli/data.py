@@ -62,37 +62,57 @@ def _check_a11y(path: Path) -> bool:
 @click.command(
     "import",
     help=_(
-        "Import an existing mandate (.docx, or a text export) into a council "
-        "file, with the standard clauses recognised, and record it in the "
-        "register as the council's earlier issue."
+        "Import existing mandates (.docx files, text exports, or a folder of them) as one "
+        "batch: text that two or more share becomes a clause of the library, each council "
+        "refers to it, and each original is kept and recorded in the register as the "
+        "council's earlier issue. Try it first with --dry-run."
     ),
 )
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help=_(
-        "Council file to write (default: data/councils/<id>.yaml, the id taken from "
-        "the council's name)."
+        "Council file to write when one document is imported (default: "
+        "data/councils/<id>.yaml, the id taken from the council's name)."
     ),
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help=_("Show what would be learned and written, and write nothing."),
+)
+@click.option("--organisation", help=_("The organisation's name, instead of the settings'."))
+@click.option("--series", help=_("The diary series prefix (e.g. RS), instead of the settings'."))
+@click.option("--signatory", help=_("The signatory's name, instead of the settings'."))
+@click.option("--signatory-title", help=_("The signatory's title, instead of the settings'."))
 @register_option
-def import_(file: Path, output: Path | None, register: Path | None) -> None:
-    from generator import main as work
+def import_(
+    files: tuple[Path, ...],
+    output: Path | None,
+    dry_run: bool,
+    organisation: str | None,
+    series: str | None,
+    signatory: str | None,
+    signatory_title: str | None,
+    register: Path | None,
+) -> None:
+    from generator.importer.batch import batch_settings, import_batch
 
-    imported = work.import_mandate(
-        workspace(), file, output=output, register=register, notify=click.echo
+    ws = workspace()
+    settings = batch_settings(
+        ws,
+        organisation=organisation,
+        series=series,
+        signatory=signatory,
+        signatory_title=signatory_title,
     )
-    for line in imported.report.lines():  # type: ignore[attr-defined]
+    report = import_batch(
+        ws, list(files), dry_run=dry_run, register=register, output=output, settings=settings
+    )
+    for line in report.lines():
         click.echo(line)
-    click.echo(_("Written: {path}").format(path=display(imported.council_file)))
-    if imported.earlier is not None:
-        click.echo(
-            _("Registered as the earlier issue {dnr}: {path}").format(
-                dnr=imported.earlier.dnr, path=display(imported.earlier.path)
-            )
-        )
 
 
 @click.command(

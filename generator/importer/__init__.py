@@ -18,11 +18,18 @@ The work is split by concern:
   and the text helpers they share;
 - :mod:`.docx_reader` and :mod:`.text_reader`: reading a Word file or a text export;
 - :mod:`.roles`: what each paragraph is (head block, body, signature, distribution list);
-- :mod:`.convert`: the council data, with clause recognition and the round-trip check;
+- :mod:`.convert`: the council data, with clause recognition (:mod:`.matcher`) and the
+  round-trip check (:mod:`.roundtrip`);
 - :mod:`.yaml_writer`: the council file in the style of the hand-written ones;
-- :mod:`.new`: a new council, and what is still left to fill in.
+- :mod:`.new`: a new council, and what is still left to fill in;
+- :mod:`.batch`: many documents at once, all or nothing (:func:`import_batch`), with
+  :mod:`.learn` (the text they share becomes clauses), :mod:`.variants` (a clause reworded by a
+  few words), :mod:`.library_file` (the clauses added to the library file), :mod:`.keep` (the
+  council files, the library and the originals written and registered), :mod:`.figures` and
+  :mod:`.batch_report` (what the batch found, for the command line).
 """
 
+from generator.importer.batch import BatchReport, import_batch
 from generator.importer.convert import import_document, to_council
 from generator.importer.docx_reader import read_docx
 from generator.importer.new import MARKER, find_unfilled, new_council, suggest_council_id
@@ -31,6 +38,8 @@ from generator.importer.yaml_writer import write_council, write_new_file
 
 __all__ = [
     "MARKER",
+    "BatchReport",
+    "import_batch",
     "find_unfilled",
     "import_document",
     "new_council",

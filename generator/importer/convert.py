@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import inline
 from generator.exceptions import DataError, UsageError
 from generator.i18n import _, ngettext
 from generator.importer.docx_reader import read_docx
+from generator.importer.matcher import Matcher
 from generator.importer.roles import mark_section_titles
+from generator.importer.roundtrip import check_round_trip
 from generator.importer.source import (
     WIDTH,
     Paragraph,
@@ -28,12 +29,10 @@ from generator.importer.source import (
     fold,
     key,
     paragraph_problem,
-    plain_key,
     wrap,
 )
 from generator.importer.text_reader import read_text
-from generator.loader import Loaded
-from generator.model import Item, Settings
+from generator.model import Settings
 from generator.workspace import Library
 
 #: Field labels the councils use ("Ordförande: …" with the label in bold).
@@ -44,139 +43,6 @@ FIELD_LABELS = (
     "Mötesfrekvens",
     "Undergrupper",
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Clauses
-# ---------------------------------------------------------------------------------------------
-
-_SENTENCE_END = ".!?:;”\"')»"
-_NON_NEWLINE_SPACE = re.compile(r"[^\S\n]")
-
-
-@dataclass
-class _Matcher:
-    """The library's clauses in the forms a document can hold them, and what was matched."""
-
-    library: Library
-    inline_texts: dict[str, str] = field(default_factory=dict)
-    blocks: dict[str, list[Item]] = field(default_factory=dict)
-    overrides: dict[str, str] = field(default_factory=dict)
-    used: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # The merge's own resolution (nested references, one-text lists), so that "identical to
-        # a clause" means identical to what rendering the clause gives.
-        from generator.clauses import _Merger
-
-        loaded = Loaded(path=self.library.loaded.path, data={}, display="")
-        for clause_id in self.library.clauses:
-            merger = _Merger(loaded, self.library, {})
-            text = merger.text_clause(clause_id, {}, "klausul", [], ())
-            if not merger.problems and text.strip():
-                self.inline_texts[clause_id] = text.strip()
-            merger = _Merger(loaded, self.library, {})
-            items = merger.block({}, 0, {"klausul": clause_id}, [], ())
-            if not merger.problems and items:
-                self.blocks[clause_id] = items
-
-    def text(self, clause_id: str) -> str:
-        return self.overrides.get(clause_id, self.inline_texts.get(clause_id, ""))
-
-    def use(self, clause_id: str) -> dict[str, str]:
-        if clause_id not in self.used:
-            self.used.append(clause_id)
-        return {"klausul": clause_id}
-
-    def whole(self, text: str) -> str | None:
-        """The clause that is exactly ``text``, or whose link address alone differs (then the
-        council's own version is recorded in ``klausuler:``)."""
-        wanted = key(text)
-        for clause_id in self.inline_texts:
-            if key(self.text(clause_id)) == wanted:
-                return clause_id
-        wanted_plain = plain_key(text)
-        for clause_id, value in self.inline_texts.items():
-            if clause_id in self.overrides or clause_id in self.used:
-                continue
-            if not isinstance(self.library.clauses.get(clause_id), str):
-                continue
-            if plain_key(value) == wanted_plain and inline.links(value):
-                self.overrides[clause_id] = text
-                return clause_id
-        return None
-
-    def part_of(self, text: str) -> str | None:
-        """The clause of several paragraphs that ``text`` is one paragraph of."""
-        wanted = key(text)
-        for clause_id, items in self.blocks.items():
-            if len(items) > 1 and any(key(item.plain()) == wanted for item in items):
-                return clause_id
-        return None
-
-    def multi(self, paragraphs: list[Paragraph], start: int) -> tuple[str, int] | None:
-        """A clause of several paragraphs (or one that is not a plain text) that stands at
-        ``start`` as a whole; the longest wins."""
-        best: tuple[str, int] | None = None
-        for clause_id, items in self.blocks.items():
-            n = len(items)
-            if n == 1 and clause_id in self.inline_texts:
-                continue  # a text clause: :meth:`whole` finds it, link differences included
-            if start + n > len(paragraphs) or (best and best[1] >= n):
-                continue
-            if all(_same(items[k], paragraphs[start + k]) for k in range(n)):
-                best = (clause_id, n)
-        return best
-
-    def parts(self, text: str) -> list[Any]:
-        """A paragraph as own text and clauses (whole sentences), in order."""
-        if "\n" in text:
-            return [text]
-        spaced = _NON_NEWLINE_SPACE.sub(" ", text)
-        taken: list[tuple[int, int, str]] = []
-        candidates = sorted(self.inline_texts, key=lambda c: -len(self.text(c)))
-        for clause_id in candidates:
-            needle = key(self.text(clause_id))
-            if not needle or "\n" in needle:
-                continue
-            start = 0
-            while True:
-                s = spaced.find(needle, start)
-                if s < 0:
-                    break
-                e = s + len(needle)
-                start = s + 1
-                after_sentence = s >= 2 and spaced[s - 1] == " " and spaced[s - 2] in _SENTENCE_END
-                if s > 0 and not after_sentence:
-                    continue
-                if e < len(spaced) and spaced[e] != " ":
-                    continue
-                if any(s < te and ts < e for ts, te, _c in taken):
-                    continue
-                taken.append((s, e, clause_id))
-        if not taken:
-            return [text]
-        taken.sort()
-        out: list[Any] = []
-        pos = 0
-        for s, e, clause_id in taken:
-            own = text[pos:s].strip()
-            if own:
-                out.append(own)
-            out.append({"klausul": clause_id})
-            pos = e
-        own = text[pos:].strip()
-        if own:
-            out.append(own)
-        return out
-
-
-def _same(item: Item, p: Paragraph) -> bool:
-    if item.kind == "bullet":
-        return p.kind == "bullet" and key(item.text) == key(p.text)
-    if item.kind == "heading":
-        return False
-    return p.kind == "plain" and key(item.plain()) == key(p.text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,7 +135,7 @@ class _Section:
 class _Converter:
     source: Source
     library: Library
-    matcher: _Matcher
+    matcher: Matcher
     report: Report
 
     # -- paragraphs → blocks ----------------------------------------------------------------
@@ -430,12 +296,18 @@ class _Converter:
 
 
 def to_council(
-    source: Source, library: Library, settings: Settings | None = None
+    source: Source,
+    library: Library,
+    settings: Settings | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], Report]:
     """The council data for ``source``, with library text as clause references.
 
-    Raises :class:`DataError` when content would be lost; the data returned renders, with the
-    document's own date, number and decision date, to the same text line for line (checked here).
+    ``overrides`` are the council's own versions of clauses (near-variants found by a batch
+    import): where the document has one, it refers to the clause and keeps its version under
+    ``klausuler:``.  Raises :class:`DataError` when content would be lost; the data returned
+    renders, with the document's own date, number and decision date, to the same text line for
+    line (checked here).
     """
     mark_section_titles(source.body, library)
     report = Report(
@@ -446,7 +318,8 @@ def to_council(
         decided=source.decided,
     )
     problems = list(source.problems)
-    matcher = _Matcher(library)
+    matcher = Matcher(library)
+    matcher.overrides.update(overrides or {})
     conv = _Converter(source, library, matcher, report)
     data: dict[str, Any] = {}
     for data_key, value, label in (
@@ -488,13 +361,14 @@ def to_council(
     distribution = source.distribution
     if distribution:
         data["sändlista"] = [conv.inline_value(text) for text in distribution]
-    if matcher.overrides:
-        data["klausuler"] = dict(matcher.overrides)
-        report.overridden = list(matcher.overrides)
+    own_versions = {k: v for k, v in matcher.overrides.items() if k in matcher.used}
+    if own_versions:
+        data["klausuler"] = own_versions
+        report.overridden = [k for k in own_versions if k not in (overrides or {})]
     report.clauses = list(matcher.used)
     if problems:
         raise DataError(problems)
-    _check_round_trip(source, data, library, settings)
+    check_round_trip(source, data, library, settings)
     return data, report
 
 
@@ -517,78 +391,23 @@ def _compare_settings(source: Source, settings: Settings, report: Report) -> Non
         )
 
 
-def _check_round_trip(
-    source: Source, data: dict[str, Any], library: Library, settings: Settings | None
-) -> None:
-    """Render the data's text and compare it with the document: an import never loses text."""
-    from generator.clauses import build_mandate
-
-    stand_in = settings or Settings(
-        organisation="",
-        series="RS",
-        title="",
-        document_type="",
-        signatory_name=str(data.get("uppdragsgivare", "")),
-        signatory_title="",
-    )
-    loaded = Loaded(path=source.path.with_suffix(".yaml"), data=data, display=source.display)
-    mandate = build_mandate(loaded, library, stand_in)
-    expected = [(p, _kind(p.kind, p.level), key(p.text)) for p in source.body]
-    actual = [
-        (_kind("plain" if i.kind in ("field", "paragraph") else i.kind, i.level), key(i.plain()))
-        for i in mandate.body
-    ]
-    for index, (p, kind, text) in enumerate(expected):
-        got = actual[index] if index < len(actual) else None
-        if got != (kind, text):
-            raise DataError(
-                [
-                    paragraph_problem(
-                        source.display,
-                        p,
-                        _(
-                            "the import would not reproduce this paragraph word for word (it "
-                            "would read {got!r})"
-                        ).format(got=excerpt(got[1], 60) if got else "–"),
-                    )
-                ]
-            )
-    if len(actual) > len(expected):
-        raise DataError(
-            [
-                paragraph_problem(
-                    source.display,
-                    None,
-                    _("the import would add text that is not in the document: {text!r}").format(
-                        text=excerpt(actual[len(expected)][1], 60)
-                    ),
-                )
-            ]
-        )
-    if [key(t) for t in mandate.distribution] != [key(t) for t in source.distribution]:
-        first = next((p for p in source.paragraphs if p.role == "distribution"), None)
-        raise DataError(
-            [
-                paragraph_problem(
-                    source.display,
-                    first,
-                    _("the distribution list would not be reproduced word for word"),
-                )
-            ]
-        )
-
-
-def _kind(kind: str, level: int) -> str:
-    return f"heading{level}" if kind == "heading" else kind
-
-
 def import_document(
     path: Path, library: Library, settings: Settings | None = None
 ) -> tuple[dict[str, Any], Report, Source]:
     """Read a .docx or a text export (by its suffix) and convert it: all of an import but the
     writing, so that the command can show the report before anything is written."""
+    source = read_source(path, library, settings)
+    data, report = to_council(source, library, settings)
+    return data, report, source
+
+
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+
+
+def read_source(path: Path, library: Library, settings: Settings | None = None) -> Source:
+    """A .docx or a text export, read by its suffix; an old .doc is refused with what to do."""
     path = Path(path)
-    if path.suffix.lower() in (".docx", ".docm", ".dotx"):
+    if path.suffix.lower() in WORD_SUFFIXES:
         source = read_docx(path, settings=settings, library=library)
     elif path.suffix.lower() == ".doc":
         raise UsageError(
@@ -598,5 +417,4 @@ def import_document(
         )
     else:
         source = read_text(path, settings=settings, library=library)
-    data, report = to_council(source, library, settings)
-    return data, report, source
+    return source

@@ -116,8 +116,7 @@ def to_yaml(data: dict[str, Any], header: str = "") -> str:
                 out.append("")
                 if top.group(1) == "klausuler":
                     out.append(
-                        "# Rådets egna versioner av klausuler: länken skiljer sig från "
-                        "bibliotekets."
+                        "# Rådets egna versioner av klausuler: de skiljer sig från bibliotekets."
                     )
         elif in_sections and re.match(r"^  [a-z0-9åäö][a-z0-9åäö\-_]*:( \[\])?$", line):
             if not first_section:
