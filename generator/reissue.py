@@ -310,7 +310,9 @@ def reissue(
                 # A run killed after writing the document may not have written its review copy.
                 review = _review_path(path)
                 if not review.exists() and path.exists():
-                    _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date)
+                    _write_review(
+                        path, path.read_bytes(), p.old_paragraphs, settings, date, p.done.supersedes
+                    )
             result.outcomes.append(
                 Outcome(
                     cid,
@@ -475,6 +477,7 @@ def _issue_council(shared: Shared, task: _Issue) -> _Made:
             author=shared.settings.organisation,
             date=task.review_date,
             compared=task.comparison,
+            previous=task.stamp.supersedes,
         )
         review = write_docx(template, {**parts, **changed})
     except Exception as err:  # noqa: BLE001 - raised in the parent, after the document is written
@@ -514,10 +517,18 @@ def _review_path(path: Path) -> Path:
 
 
 def _write_review(
-    path: Path, data: bytes, old: list[str], settings: Settings, date: dt.date
+    path: Path,
+    data: bytes,
+    old: list[str],
+    settings: Settings,
+    date: dt.date,
+    previous: str | None,
 ) -> Path:
     review = _review_path(path)
-    write_new(review, review_docx(data, old, author=settings.organisation, date=dates.iso(date)))
+    copy = review_docx(
+        data, old, author=settings.organisation, date=dates.iso(date), previous=previous
+    )
+    write_new(review, copy)
     return review
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import io
 import re
 import zipfile
@@ -61,47 +60,17 @@ from generator.diff import (
     w,
 )
 from generator.i18n import _
+from generator.review_package import (
+    SETTINGS_PART,
+    label_first_line,
+    labelled_parts,
+    previous_number,
+    serialise,
+    with_track_revisions,
+)
 
-SETTINGS_PART = "word/settings.xml"
 HYPERLINK = w("hyperlink")
 ID = w("id")
-# Elements of w:settings that come before w:trackRevisions (ECMA-376 §17.15.1.78 order).
-_BEFORE_TRACK_REVISIONS = frozenset(
-    w(tag)
-    for tag in (
-        "writeProtection",
-        "view",
-        "zoom",
-        "removePersonalInformation",
-        "removeDateAndTime",
-        "doNotDisplayPageBoundaries",
-        "displayBackgroundShape",
-        "printPostScriptOverText",
-        "printFractionalCharacterWidth",
-        "printFormsData",
-        "embedTrueTypeFonts",
-        "embedSystemFonts",
-        "saveSubsetFonts",
-        "saveFormsData",
-        "mirrorMargins",
-        "alignBordersAndEdges",
-        "bordersDoNotSurroundHeader",
-        "bordersDoNotSurroundFooter",
-        "gutterAtTop",
-        "hideSpellingErrors",
-        "hideGrammaticalErrors",
-        "activeWritingStyle",
-        "proofState",
-        "formsDesign",
-        "attachedTemplate",
-        "linkStyles",
-        "stylePaneFormatFilter",
-        "stylePaneSortMethod",
-        "documentType",
-        "mailMerge",
-        "revisionView",
-    )
-)
 # Elements of w:pPr that come after its w:rPr.
 _AFTER_PPR_RPR = frozenset({w("sectPr"), w("pPrChange")})
 
@@ -158,6 +127,7 @@ def review_docx(
     ignore: Callable[[str], bool] | None = ignore_head,
     track_further: bool = True,
     compared: Comparison | None = None,
+    previous: str | None = None,
 ) -> bytes:
     """The new document with the changes from ``old_paragraphs`` as tracked changes.
 
@@ -168,6 +138,10 @@ def review_docx(
     ``compared`` may be ``compare(old_paragraphs, new, ignore)`` of an earlier rendering of the
     same document (a re-issue compares before the numbers are given); it is used when this
     document reads the same but for ignored lines, which gives the same changes.
+
+    ``previous`` is the number of the issue compared with, for the label that tells the copy from
+    the issued document ("Granskningskopia – ändringar mot RS …"); by default the number the new
+    document's own "Ersätter:" line names.
 
     Hyperlinks are kept, in unchanged and in changed paragraphs alike (see the module's notes).
     The new document must not hold tracked changes of its own: it is a fresh rendering.
@@ -186,6 +160,7 @@ def review_docx(
             ignore=ignore,
             track_further=track_further,
             compared=compared,
+            previous=previous,
         )
     )
     out = io.BytesIO()
@@ -204,10 +179,12 @@ def review_parts(
     ignore: Callable[[str], bool] | None = ignore_head,
     track_further: bool = True,
     compared: Comparison | None = None,
+    previous: str | None = None,
 ) -> dict[str, bytes]:
     """The parts of the review copy that differ from the new document's ``parts``: its
-    ``word/document.xml`` with the tracked changes, and ``word/settings.xml`` with *Track
-    changes* on.  See :func:`review_docx` for the arguments."""
+    ``word/document.xml`` with the tracked changes and the label as its first line, the headers
+    and core properties with the label (:mod:`generator.review_package`), and
+    ``word/settings.xml`` with *Track changes* on.  See :func:`review_docx` for the arguments."""
     root = etree.fromstring(parts[DOCUMENT_PART])
     settings = parts.get(SETTINGS_PART)
     if root.find(f".//{INS}") is not None or root.find(f".//{DEL}") is not None:
@@ -241,10 +218,18 @@ def review_parts(
             last = _put_back_at_end(last, change.old, revisions)
     _untrack_last_mark(root, revisions)
 
-    etree.cleanup_namespaces(root)
-    replaced = {DOCUMENT_PART: _serialise(root)}
+    # The rebuilt runs declare ``w`` on themselves; clean that up, but keep every prefix the root
+    # declares: ``mc:Ignorable`` names prefixes only inside its value, and a prefix it names that
+    # is not declared makes Word refuse or "repair" the file.
+    etree.cleanup_namespaces(root, keep_ns_prefixes=list(filter(None, root.nsmap)))
+    if previous is None:
+        previous = previous_number(new_texts)
+    body = root.find(w("body"))
+    if body is not None:
+        label_first_line(body, previous)
+    replaced = {DOCUMENT_PART: serialise(root), **labelled_parts(parts, previous)}
     if track_further and settings is not None:
-        replaced[SETTINGS_PART] = _with_track_revisions(settings)
+        replaced[SETTINGS_PART] = with_track_revisions(settings)
     return replaced
 
 
@@ -450,28 +435,3 @@ def _rebuild(p: etree._Element, change: Change, revisions: _Revisions) -> None:
             last = revisions.mark(tag)
             container.append(last)
         last.append(run)
-
-
-# -- the package ---------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _with_track_revisions(xml: bytes) -> bytes:
-    """settings.xml with *Track changes* on; the template's, the same for every document."""
-    return _track_revisions(xml)
-
-
-def _track_revisions(xml: bytes) -> bytes:
-    root = etree.fromstring(xml)
-    if root.find(w("trackRevisions")) is not None:
-        return xml
-    after = 0
-    for i, child in enumerate(root):
-        if child.tag in _BEFORE_TRACK_REVISIONS:
-            after = i + 1
-    root.insert(after, _element(w("trackRevisions")))
-    return _serialise(root)
-
-
-def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
