@@ -29,6 +29,7 @@ from generator.batch import Shared, Workers, Writers
 from generator.diff import Comparison, compare, document_paragraphs, ignore_head, part_paragraphs
 from generator.exceptions import UsageError
 from generator.i18n import _
+from generator.lint import sound_template
 from generator.main import (
     LoadAll,
     LoadOutcome,
@@ -221,7 +222,7 @@ def plan(
     progress = progress or _NoProgress()
     loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace))
     refuse_unfilled(loaded.mandates)
-    template = CompiledTemplate.load(workspace.template_path)
+    template = sound_template(workspace.template_path)  # what check rejects is never issued
     key = batch_key(reason, date)
     reg_path = register_path(workspace, register and str(register))
     councils = [m.council_id for m in loaded.mandates]
