@@ -116,7 +116,9 @@ def number_of(docx: bytes) -> str:
 
 def first_line(old: bytes) -> str:
     """The review copy's own first line: it names the issue it is compared with."""
-    return f"Granskningskopia – ändringar mot {number_of(old)}. Detta är inte den utgivna handlingen."
+    return (
+        f"Granskningskopia – ändringar mot {number_of(old)}. Detta är inte den utgivna handlingen."
+    )
 
 
 def check_accept_and_reject(old: bytes, new: bytes, review: bytes) -> None:
@@ -391,7 +393,9 @@ def header_lines(data: bytes) -> list[str]:
         names = sorted(n for n in archive.namelist() if n.startswith("word/header"))
         roots = [etree.fromstring(archive.read(n)) for n in names]
     return [
-        "".join(p.xpath(".//w:t/text()", namespaces=NS)) for root in roots for p in root.iter(w("p"))
+        "".join(p.xpath(".//w:t/text()", namespaces=NS))
+        for root in roots
+        for p in root.iter(w("p"))
     ]
 
 
@@ -429,4 +433,6 @@ def test_the_label_names_the_number_given() -> None:
     old, new = kit().issues("onkologi", syfte_edited())
     review = review_of(old, new, previous="RS 2020-00001")
     assert header_lines(review)[0] == "Granskningskopia – ändringar mot RS 2020-00001"
-    assert document_paragraphs(review)[0].startswith("Granskningskopia – ändringar mot RS 2020-00001.")
+    assert document_paragraphs(review)[0].startswith(
+        "Granskningskopia – ändringar mot RS 2020-00001."
+    )
