@@ -50,7 +50,13 @@ class Validator:
 
         # Invariant globalisation: the runtime then needs no libicu on the machine.
         os.environ.setdefault("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
-        set_runtime(get_coreclr(entry_dll=runtime / _ENTRY, dotnet_root=runtime))
+        set_runtime(
+            get_coreclr(
+                entry_dll=runtime / _ENTRY,
+                dotnet_root=runtime,
+                properties={"System.Globalization.Invariant": "true"},
+            )
+        )
         import clr  # noqa: F401 - loading pythonnet's bridge
 
         clr.AddReference(str(runtime / _SDK))

@@ -193,13 +193,12 @@ def outputs(restyled: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_of_output_is_valid_with_the_restyled_template(
+def test_every_prefix_is_declared_with_the_restyled_template(
     kind: str, outputs: dict[str, Path]
 ) -> None:
     from tests.test_ooxml_valid import undeclared_prefixes
 
     assert undeclared_prefixes(outputs[kind]) == []
-    assert [str(e) for e in require_validator().errors(outputs[kind])] == []
 
 
 def test_no_file_written_with_the_restyled_template_has_a_validator_error(
@@ -210,4 +209,5 @@ def test_no_file_written_with_the_restyled_template_has_a_validator_error(
         str(p.relative_to(root)): [str(e) for e in require_validator().errors(p)]
         for p in all_docx(root)
     }
+    assert {str(outputs[kind].relative_to(root)) for kind in KINDS} <= set(total)
     assert sum(len(errors) for errors in total.values()) == 0, total
