@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import meta, nodes
+from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from lxml import etree
 
@@ -30,7 +30,7 @@ from generator.exceptions import Problem, TemplateError
 from generator.i18n import _
 from generator.loader import display_path
 from generator.render import CONTEXT_NAMES
-from generator.template import TEMPLATED, CompiledTemplate, patch_tags
+from generator.template import TEMPLATED, CompiledTemplate
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _P, _T = f"{{{W_NS}}}p", f"{{{W_NS}}}t"
@@ -54,10 +54,10 @@ _CLOSES = {"endif": "if", "endfor": "for"}
 _AROUND = {
     "if": ("", "{% endif %}"),
     "for": ("", "{% endfor %}"),
-    "elif": ("{% if x %}", "{% endif %}"),
-    "else": ("{% if x %}", "{% endif %}"),
-    "endif": ("{% if x %}", ""),
-    "endfor": ("{% for x in y %}", ""),
+    "elif": ("{% if 1 %}", "{% endif %}"),
+    "else": ("{% if 1 %}", "{% endif %}"),
+    "endif": ("{% if 1 %}", ""),
+    "endfor": ("{% for _ in () %}", ""),
     "set": ("", ""),
 }
 
@@ -77,6 +77,8 @@ class Tag:
     text: str
     paragraph: Paragraph
     keyword: str | None  # the command of a {% … %} tag; None for {{ … }} and {# … #}
+    uses: frozenset[str] = frozenset()  # the names it reads
+    sets: frozenset[str] = frozenset()  # the names it makes ({% for x in … %}, {% set x %})
 
 
 def part_name(part: str) -> str:
@@ -241,7 +243,10 @@ class _Lint:
                     ).format(tag=written, name=node.name),
                 )
                 return None
-        return Tag(written, paragraph, keyword)
+        names = list(parsed.find_all(nodes.Name))
+        uses = frozenset(n.name for n in names if n.ctx == "load")
+        sets = frozenset(n.name for n in names if n.ctx in ("store", "param"))
+        return Tag(written, paragraph, keyword, uses, sets)
 
     # -- blocks across paragraphs -------------------------------------------------------
     def blocks(self, tags: list[Tag]) -> None:
@@ -296,20 +301,16 @@ class _Lint:
             )
 
     # -- names ----------------------------------------------------------------------------
-    def names(self, part: str, xml: bytes, tags: list[Tag]) -> None:
-        """Names the tags use that a mandate never provides."""
+    def names(self, tags: list[Tag]) -> None:
+        """Names the tags read that a mandate never provides (nor a tag of the template makes:
+        the ``item`` of ``{% for item in body %}``)."""
         from generator.schema import suggest
 
-        try:
-            parsed = self.env.parse(patch_tags(xml.decode("utf-8")))
-        except TemplateSyntaxError:
-            return  # reported by the load
-        unknown = meta.find_undeclared_variables(parsed) - CONTEXT_NAMES - set(self.env.globals)
+        made = set().union(*(t.sets for t in tags), CONTEXT_NAMES, self.env.globals, {"loop"})
+        unknown = set().union(*(t.uses for t in tags)) - made
         known = sorted(CONTEXT_NAMES)
         for name in sorted(unknown):
-            where = next(
-                (t.paragraph for t in tags if re.search(rf"\b{re.escape(name)}\b", t.text)), None
-            )
+            where = next(t.paragraph for t in tags if name in t.uses)
             guess = suggest(name, known)
             hint = (
                 _("did you mean “{guess}”?").format(guess=guess)
@@ -317,7 +318,7 @@ class _Lint:
                 else _("the values are: {names}").format(names=", ".join(known))
             )
             self.add(
-                where or Paragraph(part, name),
+                where,
                 _("the tag names “{name}”, a value the data does not have; {hint}").format(
                     name=name, hint=hint
                 ),
@@ -332,11 +333,14 @@ def template_problems(path: Path) -> tuple[CompiledTemplate | None, list[Problem
         load_error = None
     except TemplateError as err:
         template, load_error = None, str(err)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            parts = {n: archive.read(n) for n in archive.namelist() if TEMPLATED.match(n)}
-    except (OSError, zipfile.BadZipFile):
-        return None, [Problem(display, None, None, "", load_error or str(path))]
+    if template is not None:
+        parts = {n: blob for n, blob in template.blobs.items() if TEMPLATED.match(n)}
+    else:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                parts = {n: archive.read(n) for n in archive.namelist() if TEMPLATED.match(n)}
+        except (OSError, zipfile.BadZipFile):
+            return None, [Problem(display, None, None, "", load_error or str(path))]
     lint = _Lint(display)
     readable: dict[str, list[Tag]] = {}
     for part, xml in sorted(parts.items(), key=lambda item: item[0] != "word/document.xml"):
@@ -350,8 +354,7 @@ def template_problems(path: Path) -> tuple[CompiledTemplate | None, list[Problem
     if not lint.problems and load_error is not None:
         lint.add(None, load_error)
     if not lint.problems:
-        for part, tags in readable.items():
-            lint.names(part, parts[part], tags)
+        lint.names([t for tags in readable.values() for t in tags])
     if template is not None and template.bullet_abstract is None:
         lint.add(
             None,
