@@ -8,19 +8,13 @@ of (library changes will not reach it), fields still to fill in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from jinja2 import meta
 
 from generator.clauses import build_mandate
 from generator.dnr import normalise_references
-from generator.environment import make_environment
-from generator.exceptions import DataError, Problem, TemplateError
+from generator.exceptions import DataError, Problem
 from generator.i18n import _
+from generator.lint import template_problems
 from generator.loader import load_yaml, position
-from generator.model import Mandate, Settings
-from generator.render import Stamp, build_context
-from generator.template import TEMPLATED, CompiledTemplate, patch_tags
 from generator.workspace import Library, Workspace
 
 
@@ -33,77 +27,6 @@ class Findings:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def check_template(path: Path, sample: Mandate | None, settings: Settings | None) -> list[Problem]:
-    """Broken tags, and tags that name values the data never provides."""
-    display = str(path)
-    try:
-        template = CompiledTemplate.load(path)
-    except TemplateError as err:
-        return [Problem(display, None, None, "", str(err))]
-    problems: list[Problem] = []
-    if template.bullet_abstract is None:
-        problems.append(
-            Problem(
-                display,
-                None,
-                None,
-                "List Bullet",
-                _("the style 'List Bullet' has no numbering; bullet lists would show no bullets"),
-            )
-        )
-    if sample is None or settings is None:
-        return problems
-    known = set(
-        build_context(
-            sample, settings, Stamp(__import__("datetime").date.today(), "X"), lambda url: "rId"
-        ).keys()
-    )
-    env = make_environment()
-    for name, blob in template.blobs.items():
-        if not TEMPLATED.match(name):
-            continue
-        source = patch_tags(blob.decode("utf-8"))
-        for variable in sorted(meta.find_undeclared_variables(env.parse(source)) - known):
-            problems.append(
-                Problem(
-                    display,
-                    None,
-                    None,
-                    name,
-                    _(
-                        "the tag '{{{{ {name} }}}}' names a value that the data does not have"
-                    ).format(name=variable),
-                )
-            )
-        leftover = _split_tags(source)
-        for text in leftover:
-            problems.append(
-                Problem(
-                    display,
-                    None,
-                    None,
-                    name,
-                    _("a tag is split or mistyped: “{text}”").format(text=text),
-                )
-            )
-    return problems
-
-
-def _split_tags(source: str) -> list[str]:
-    """Texts with an unbalanced tag after patching (docxtpl joins a tag Word split over runs, so
-    what is still unbalanced is mistyped: ``{{ x }``, ``{% if x }``, ``{ { x }}``)."""
-    import re
-
-    texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", source)
-    return [
-        t
-        for t in texts
-        if t.count("{{") != t.count("}}")
-        or t.count("{%") != t.count("%}")
-        or re.search(r"\{ \{|\} \}|\{ %|% \}", t)
-    ]
 
 
 def _reference_warnings(loaded_display: str, data: object, path: list[object]) -> list[Problem]:
@@ -156,7 +79,6 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
         findings.errors.extend(err.problems)
         library = None
     files = [workspace.council_path(p) for p in paths] if paths else workspace.council_files()
-    sample: Mandate | None = None
     for path in files:
         try:
             loaded = load_yaml(path)
@@ -167,8 +89,7 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
         if library is None or settings is None:
             continue
         try:
-            mandate = build_mandate(loaded, library, settings)
-            sample = sample or mandate
+            build_mandate(loaded, library, settings)
         except DataError as err:
             findings.errors.extend(err.problems)
             continue
@@ -190,7 +111,7 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
                     )
                 )
         findings.warnings.extend(_unfilled(loaded))
-    findings.errors.extend(check_template(workspace.template_path, sample, settings))
+    findings.errors.extend(template_problems(workspace.template_path)[1])
     findings.checked.append(str(workspace.template_path))
     return findings
 

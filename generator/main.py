@@ -22,6 +22,7 @@ from generator.clauses import load_mandate
 from generator.dnr import DiaryNumber
 from generator.exceptions import DataError, Problem, RegisterError, UsageError
 from generator.i18n import _
+from generator.lint import sound_template
 from generator.loader import display_path
 from generator.model import Mandate, Settings
 from generator.register import Issue, Register, Request, diarium_csv_rows
@@ -222,7 +223,7 @@ def render(
     loaded = load_councils(workspace, names)
     if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
         raise UsageError(_("-o and --dnr name one document; give one council file with them"))
-    template = CompiledTemplate.load(workspace.template_path)
+    template = sound_template(workspace.template_path)  # what check rejects is never issued
     base = output_dir or workspace.output_dir
 
     if draft:
@@ -345,6 +346,7 @@ def decide(
     The draft stays as it was issued; the decided version is recorded beside it.
     """
     settings = workspace.load_settings()
+    sound_template(workspace.template_path)  # the one template check, as render and reissue
     with _register(workspace, register) as reg:
         recover(reg, notify, workspace.output_dir)
         issue = _issue_or_fail(reg, dnr)

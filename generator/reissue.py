@@ -29,6 +29,7 @@ from generator.batch import Shared, Workers, Writers
 from generator.diff import Comparison, compare, document_paragraphs, ignore_head, part_paragraphs
 from generator.exceptions import UsageError
 from generator.i18n import _
+from generator.lint import sound_template
 from generator.main import (
     LoadAll,
     LoadOutcome,
@@ -221,7 +222,7 @@ def plan(
     progress = progress or _NoProgress()
     loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace))
     refuse_unfilled(loaded.mandates)
-    template = CompiledTemplate.load(workspace.template_path)
+    template = sound_template(workspace.template_path)  # what check rejects is never issued
     key = batch_key(reason, date)
     reg_path = register_path(workspace, register and str(register))
     councils = [m.council_id for m in loaded.mandates]
@@ -310,7 +311,9 @@ def reissue(
                 # A run killed after writing the document may not have written its review copy.
                 review = _review_path(path)
                 if not review.exists() and path.exists():
-                    _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date)
+                    _write_review(
+                        path, path.read_bytes(), p.old_paragraphs, settings, date, p.done.supersedes
+                    )
             result.outcomes.append(
                 Outcome(
                     cid,
@@ -475,6 +478,7 @@ def _issue_council(shared: Shared, task: _Issue) -> _Made:
             author=shared.settings.organisation,
             date=task.review_date,
             compared=task.comparison,
+            previous=task.stamp.supersedes,
         )
         review = write_docx(template, {**parts, **changed})
     except Exception as err:  # noqa: BLE001 - raised in the parent, after the document is written
@@ -514,10 +518,18 @@ def _review_path(path: Path) -> Path:
 
 
 def _write_review(
-    path: Path, data: bytes, old: list[str], settings: Settings, date: dt.date
+    path: Path,
+    data: bytes,
+    old: list[str],
+    settings: Settings,
+    date: dt.date,
+    previous: str | None,
 ) -> Path:
     review = _review_path(path)
-    write_new(review, review_docx(data, old, author=settings.organisation, date=dates.iso(date)))
+    copy = review_docx(
+        data, old, author=settings.organisation, date=dates.iso(date), previous=previous
+    )
+    write_new(review, copy)
     return review
 
 

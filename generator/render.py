@@ -23,6 +23,29 @@ from generator.model import Mandate, Settings
 from generator.template import CORE, CompiledTemplate, Links, core_xml, write_docx
 
 DRAFT_DNR = "(tilldelas vid registrering)"
+#: The names a template can use: the keys of :func:`build_context` (a test keeps them in step).
+#: The template check (:mod:`generator.lint`) knows them without any council's data.
+CONTEXT_NAMES = frozenset(
+    {
+        "title_runs",
+        "core_title",
+        "document_type",
+        "organisation",
+        "council_name",
+        "responsibility",
+        "issuer",
+        "recipient",
+        "date_text",
+        "dnr_text",
+        "draft",
+        "supersedes",
+        "decided_text",
+        "signatory_name",
+        "signatory_title",
+        "body",
+        "distribution",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -30,115 +30,42 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from itertools import count
 
 from lxml import etree
 
 from generator.diff import (
-    BR,
     DEL,
     DOCUMENT_PART,
     INS,
     PPR,
     RPR,
-    TAB,
     W_NS,
-    Change,
     Comparison,
-    WordOp,
     body_paragraphs,
     compare,
     ignore_head,
     mark_revision,
     paragraph_elements,
-    text_elements,
     w,
 )
 from generator.i18n import _
-
-SETTINGS_PART = "word/settings.xml"
-HYPERLINK = w("hyperlink")
-ID = w("id")
-# Elements of w:settings that come before w:trackRevisions (ECMA-376 §17.15.1.78 order).
-_BEFORE_TRACK_REVISIONS = frozenset(
-    w(tag)
-    for tag in (
-        "writeProtection",
-        "view",
-        "zoom",
-        "removePersonalInformation",
-        "removeDateAndTime",
-        "doNotDisplayPageBoundaries",
-        "displayBackgroundShape",
-        "printPostScriptOverText",
-        "printFractionalCharacterWidth",
-        "printFormsData",
-        "embedTrueTypeFonts",
-        "embedSystemFonts",
-        "saveSubsetFonts",
-        "saveFormsData",
-        "mirrorMargins",
-        "alignBordersAndEdges",
-        "bordersDoNotSurroundHeader",
-        "bordersDoNotSurroundFooter",
-        "gutterAtTop",
-        "hideSpellingErrors",
-        "hideGrammaticalErrors",
-        "activeWritingStyle",
-        "proofState",
-        "formsDesign",
-        "attachedTemplate",
-        "linkStyles",
-        "stylePaneFormatFilter",
-        "stylePaneSortMethod",
-        "documentType",
-        "mailMerge",
-        "revisionView",
-    )
+from generator.review_package import (
+    SETTINGS_PART,
+    label_first_line,
+    labelled_parts,
+    previous_number,
+    serialise,
+    with_track_revisions,
 )
+from generator.review_runs import HYPERLINK, Revisions, element, rebuild, text_run
+
 # Elements of w:pPr that come after its w:rPr.
 _AFTER_PPR_RPR = frozenset({w("sectPr"), w("pPrChange")})
-
-
-def _element(tag: str, attrib: dict[str, str] | None = None) -> etree._Element:
-    """A new WordprocessingML element that serialises with the ``w:`` prefix, as Word writes."""
-    return etree.Element(tag, attrib or {}, nsmap={"w": W_NS})
-
-
-def _sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None) -> etree._Element:
-    el = _element(tag, attrib)
-    parent.append(el)
-    return el
-
-
-@dataclass
-class _Revisions:
-    """Makes the ``w:ins``/``w:del`` elements of one document: one author and date, unique ids."""
-
-    author: str
-    date: str
-    ids: Iterator[int]
-
-    def mark(self, tag: str) -> etree._Element:
-        el = _element(tag)
-        el.set(ID, str(next(self.ids)))
-        el.set(w("author"), self.author)
-        el.set(w("date"), self.date)
-        return el
-
-
-@dataclass(frozen=True)
-class _Origin:
-    """Where a character of the new paragraph comes from: its run's properties and its link."""
-
-    rpr: etree._Element | None
-    link: etree._Element | None
 
 
 def revision_date(date: str) -> str:
@@ -158,6 +85,7 @@ def review_docx(
     ignore: Callable[[str], bool] | None = ignore_head,
     track_further: bool = True,
     compared: Comparison | None = None,
+    previous: str | None = None,
 ) -> bytes:
     """The new document with the changes from ``old_paragraphs`` as tracked changes.
 
@@ -168,6 +96,10 @@ def review_docx(
     ``compared`` may be ``compare(old_paragraphs, new, ignore)`` of an earlier rendering of the
     same document (a re-issue compares before the numbers are given); it is used when this
     document reads the same but for ignored lines, which gives the same changes.
+
+    ``previous`` is the number of the issue compared with, for the label that tells the copy from
+    the issued document ("Granskningskopia – ändringar mot RS …"); by default the number the new
+    document's own "Ersätter:" line names.
 
     Hyperlinks are kept, in unchanged and in changed paragraphs alike (see the module's notes).
     The new document must not hold tracked changes of its own: it is a fresh rendering.
@@ -186,6 +118,7 @@ def review_docx(
             ignore=ignore,
             track_further=track_further,
             compared=compared,
+            previous=previous,
         )
     )
     out = io.BytesIO()
@@ -204,10 +137,12 @@ def review_parts(
     ignore: Callable[[str], bool] | None = ignore_head,
     track_further: bool = True,
     compared: Comparison | None = None,
+    previous: str | None = None,
 ) -> dict[str, bytes]:
     """The parts of the review copy that differ from the new document's ``parts``: its
-    ``word/document.xml`` with the tracked changes, and ``word/settings.xml`` with *Track
-    changes* on.  See :func:`review_docx` for the arguments."""
+    ``word/document.xml`` with the tracked changes and the label as its first line, the headers
+    and core properties with the label (:mod:`generator.review_package`), and
+    ``word/settings.xml`` with *Track changes* on.  See :func:`review_docx` for the arguments."""
     root = etree.fromstring(parts[DOCUMENT_PART])
     settings = parts.get(SETTINGS_PART)
     if root.find(f".//{INS}") is not None or root.find(f".//{DEL}") is not None:
@@ -223,10 +158,10 @@ def review_parts(
     used = [
         int(v) for v in root.xpath("//@w:id", namespaces={"w": W_NS}) if re.fullmatch(r"-?\d+", v)
     ]
-    revisions = _Revisions(author, revision_date(date), count(max(used, default=0) + 1))
+    revisions = Revisions(author, revision_date(date), count(max(used, default=0) + 1))
     for change in comparison.changes:
         if change.kind == "replace":
-            _rebuild(elements[change.new_index], change, revisions)
+            rebuild(elements[change.new_index], change, revisions)
         elif change.kind == "insert":
             _mark_inserted(elements[change.new_index], revisions)
     # Put deleted paragraphs back last, so that the indices above still hold; in order, so that
@@ -241,10 +176,18 @@ def review_parts(
             last = _put_back_at_end(last, change.old, revisions)
     _untrack_last_mark(root, revisions)
 
-    etree.cleanup_namespaces(root)
-    replaced = {DOCUMENT_PART: _serialise(root)}
+    # The rebuilt runs declare ``w`` on themselves; clean that up, but keep every prefix the root
+    # declares: ``mc:Ignorable`` names prefixes only inside its value, and a prefix it names that
+    # is not declared makes Word refuse or "repair" the file.
+    etree.cleanup_namespaces(root, keep_ns_prefixes=list(filter(None, root.nsmap)))
+    if previous is None:
+        previous = previous_number(new_texts)
+    body = root.find(w("body"))
+    if body is not None:
+        label_first_line(body, previous)
+    replaced = {DOCUMENT_PART: serialise(root), **labelled_parts(parts, previous)}
     if track_further and settings is not None:
-        replaced[SETTINGS_PART] = _with_track_revisions(settings)
+        replaced[SETTINGS_PART] = with_track_revisions(settings)
     return replaced
 
 
@@ -265,22 +208,22 @@ def _same_comparison(
 # -- paragraphs ----------------------------------------------------------------------------
 
 
-def _mark_paragraph(p: etree._Element, tag: str, revisions: _Revisions) -> None:
+def _mark_paragraph(p: etree._Element, tag: str, revisions: Revisions) -> None:
     """Mark the paragraph mark as inserted or deleted (``w:pPr/w:rPr/w:ins|w:del``)."""
     ppr = p.find(PPR)
     if ppr is None:
-        ppr = _element(PPR)
+        ppr = element(PPR)
         p.insert(0, ppr)
     rpr = ppr.find(RPR)
     if rpr is None:
-        rpr = _element(RPR)
+        rpr = element(RPR)
         after = next((i for i, child in enumerate(ppr) if child.tag in _AFTER_PPR_RPR), len(ppr))
         ppr.insert(after, rpr)
     # w:ins, w:del come first in a paragraph mark's properties, in that order.
     rpr.insert(1 if tag == DEL and rpr.find(INS) is not None else 0, revisions.mark(tag))
 
 
-def _mark_inserted(p: etree._Element, revisions: _Revisions) -> None:
+def _mark_inserted(p: etree._Element, revisions: Revisions) -> None:
     """Wrap each stretch of runs (also those in a hyperlink) in ``w:ins``; mark the mark."""
     for container in [p, *p.findall(HYPERLINK)]:
         wrapper = None
@@ -295,39 +238,21 @@ def _mark_inserted(p: etree._Element, revisions: _Revisions) -> None:
     _mark_paragraph(p, INS, revisions)
 
 
-def _run(text: str, rpr: etree._Element | None, deleted: bool) -> etree._Element:
-    """One run for ``text``: ``\\n`` becomes ``w:br``, ``\\t`` ``w:tab``, the rest ``w:t`` (or
-    ``w:delText`` when deleted), with a copy of ``rpr``."""
-    r = _element(w("r"))
-    if rpr is not None:
-        r.append(copy.deepcopy(rpr))
-    for piece in re.split(r"(\n|\t)", text):
-        if piece == "\n":
-            _sub(r, BR)
-        elif piece == "\t":
-            _sub(r, TAB)
-        elif piece:
-            t = _sub(r, w("delText") if deleted else w("t"))
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            t.text = piece
-    return r
-
-
 def _deleted_paragraph(
-    text: str, revisions: _Revisions, ppr: etree._Element | None = None
+    text: str, revisions: Revisions, ppr: etree._Element | None = None
 ) -> etree._Element:
-    p = _element(w("p"))
+    p = element(w("p"))
     if ppr is not None:
         p.append(ppr)
     if text:
         wrapper = revisions.mark(DEL)
-        wrapper.append(_run(text, None, deleted=True))
+        wrapper.append(text_run(text, None, deleted=True))
         p.append(wrapper)
     _mark_paragraph(p, DEL, revisions)
     return p
 
 
-def _put_back_at_end(last: etree._Element, text: str, revisions: _Revisions) -> etree._Element:
+def _put_back_at_end(last: etree._Element, text: str, revisions: Revisions) -> etree._Element:
     """A paragraph deleted from the end of the document, put back after ``last``.
 
     The last paragraph mark of a document cannot be deleted, so the mark of ``last`` is marked
@@ -360,7 +285,7 @@ def _put_back_at_end(last: etree._Element, text: str, revisions: _Revisions) -> 
     return p
 
 
-def _untrack_last_mark(root: etree._Element, revisions: _Revisions) -> None:
+def _untrack_last_mark(root: etree._Element, revisions: Revisions) -> None:
     """Paragraphs inserted at the very end: move the inserted mark one paragraph back.
 
     The last paragraph mark of a document cannot be inserted (nor deleted), so, as Word does when
@@ -383,95 +308,3 @@ def _untrack_last_mark(root: etree._Element, revisions: _Revisions) -> None:
     for mark in rpr.findall(INS):
         rpr.remove(mark)
     _mark_paragraph(paragraphs[first - 1], INS, revisions)
-
-
-def _origins(p: etree._Element) -> list[_Origin]:
-    """The origin of every character of the paragraph's text, as :func:`text_elements` reads it."""
-    out: list[_Origin] = []
-    for el, text in text_elements(p):
-        run = el.getparent()
-        rpr = run.find(RPR)
-        parent = run.getparent()
-        link = parent if parent is not None and parent.tag == HYPERLINK else None
-        out += [_Origin(rpr, link)] * len(text)
-    return out
-
-
-def _pieces(words: tuple[WordOp, ...], origins: list[_Origin]) -> list[tuple[str, str, _Origin]]:
-    """The word diff cut where the formatting of the new paragraph changes:
-    ``(kind, text, origin)``."""
-    pieces: list[tuple[str, str, _Origin]] = []
-    plain = _Origin(None, None)
-    pos = 0
-    for op in words:
-        if op.kind == "delete":
-            before = origins[pos - 1] if pos > 0 else (origins[pos] if origins else plain)
-            after = origins[pos] if pos < len(origins) else None
-            same_link = after is not None and before.link is not None and after.link is before.link
-            pieces.append(("delete", op.text, before if same_link else _Origin(before.rpr, None)))
-            continue
-        for ch in op.text:
-            origin = origins[pos]
-            pos += 1
-            last = pieces[-1] if pieces else None
-            if last and last[0] == op.kind and last[2] is origin:
-                pieces[-1] = (op.kind, last[1] + ch, origin)
-            else:
-                pieces.append((op.kind, ch, origin))
-    return pieces
-
-
-def _rebuild(p: etree._Element, change: Change, revisions: _Revisions) -> None:
-    """Replace a modified paragraph's runs by the word diff as tracked changes (see module)."""
-    origins = _origins(p)
-    # Identity of origins lets _pieces join characters of one run; equal runs share one origin.
-    merged: dict[tuple[int, int], _Origin] = {}
-    origins = [merged.setdefault((id(o.rpr), id(o.link)), o) for o in origins]
-    pieces = _pieces(change.words, origins)
-    for child in list(p):
-        if child.tag != PPR:
-            p.remove(child)
-    container: etree._Element = p
-    current_link: etree._Element | None = None
-    for kind, text, origin in pieces:
-        if origin.link is not current_link:
-            current_link = origin.link
-            if current_link is None:
-                container = p
-            else:
-                container = _sub(p, HYPERLINK, dict(current_link.attrib))
-        run = _run(text, origin.rpr, deleted=kind == "delete")
-        if kind == "equal":
-            container.append(run)
-            continue
-        tag = INS if kind == "insert" else DEL
-        last = container[-1] if len(container) else None
-        if last is None or last.tag != tag:
-            last = revisions.mark(tag)
-            container.append(last)
-        last.append(run)
-
-
-# -- the package ---------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _with_track_revisions(xml: bytes) -> bytes:
-    """settings.xml with *Track changes* on; the template's, the same for every document."""
-    return _track_revisions(xml)
-
-
-def _track_revisions(xml: bytes) -> bytes:
-    root = etree.fromstring(xml)
-    if root.find(w("trackRevisions")) is not None:
-        return xml
-    after = 0
-    for i, child in enumerate(root):
-        if child.tag in _BEFORE_TRACK_REVISIONS:
-            after = i + 1
-    root.insert(after, _element(w("trackRevisions")))
-    return _serialise(root)
-
-
-def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

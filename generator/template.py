@@ -68,9 +68,32 @@ def patch_tags(xml: str) -> str:
     """Clean Word's XML so that Jinja sees whole tags: docxtpl's own preprocessing."""
     from docxtpl import DocxTemplate  # imported here: docxtpl pulls in python-docx
 
-    patched = DocxTemplate.patch_xml(_PATCHER, xml)
+    patched = _decode_in_tags(DocxTemplate.patch_xml(_PATCHER, xml))
     # As docxtpl does, start each paragraph on its own line so that errors point near their place.
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+
+
+# What docxtpl's tag clean-up leaves encoded: LibreOffice writes the quotes and ampersands in
+# text as entities, so a tag typed as {% if item.kind == "heading" %} reaches Jinja as
+# {% if item.kind == &quot;heading&quot; %}.  Inside a tag they are decoded, as docxtpl does with
+# &lt; and &gt;; text outside the tags stays XML.
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
+_ENTITY = re.compile(r"&(quot|apos|amp|#(\d+)|#x([0-9a-fA-F]+));")
+_NAMED = {"quot": '"', "apos": "'", "amp": "&"}
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    if match.group(2):
+        return chr(int(match.group(2)))
+    if match.group(3):
+        return chr(int(match.group(3), 16))
+    return _NAMED[match.group(1)]
+
+
+def _decode_in_tags(xml: str) -> str:
+    if "&" not in xml:
+        return xml
+    return _IN_TAG.sub(lambda m: _ENTITY.sub(_decode_entity, m.group(0)), xml)
 
 
 class _Patcher:
@@ -281,6 +304,7 @@ class CompiledTemplate:
             raise TemplateError(
                 _("the template {path} is not a Word document (.docx)").format(path=path)
             )
+        blobs = _product_parts(blobs)
         env = make_environment()
         compiled: dict[str, Template] = {}
         for name, blob in blobs.items():
@@ -465,6 +489,53 @@ class CompiledTemplate:
         if cut < 0:
             cut = xml.rfind("</w:numbering>")
         return (xml[:cut] + nums + xml[cut:]).encode("utf-8")
+
+
+APP = "docProps/app.xml"
+SETTINGS = "word/settings.xml"
+_ZOOM = re.compile(rb"<w:zoom\b([^>]*?)\s*/>")
+
+
+def app_xml() -> bytes:
+    """``docProps/app.xml`` naming the product that wrote the document.
+
+    A template saved by Word or LibreOffice names that program and counts the template's own
+    pages and words; every document would repeat the claim.  The counts are left out: they are
+    optional, and only a program that lays out the pages knows them.
+    """
+    from generator import __version__
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Application>uppdrag {escape(__version__)}</Application>"
+        "<DocSecurity>0</DocSecurity></Properties>"
+    ).encode()
+
+
+def with_zoom_percent(settings: bytes) -> bytes:
+    """``<w:zoom>`` with the ``w:percent`` the schema requires (python-docx's stock settings
+    have ``<w:zoom w:val="bestFit"/>`` without it)."""
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        if b"w:percent=" in match.group(1):
+            return match.group(0)
+        return b"<w:zoom" + match.group(1) + b' w:percent="100"/>'
+
+    return _ZOOM.sub(fix, settings)
+
+
+def _product_parts(blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """The template's parts as every document has them: app.xml naming the product, the zoom
+    complete.  Done once at load, so rendering still copies these parts as they are."""
+    blobs = dict(blobs)
+    if APP in blobs:
+        blobs[APP] = app_xml()
+    if SETTINGS in blobs:
+        blobs[SETTINGS] = with_zoom_percent(blobs[SETTINGS])
+    return blobs
 
 
 def _set_num_id(paragraph: str, num_id: int) -> str:

@@ -58,6 +58,22 @@ class Workspace:
     def output_dir(self) -> Path:
         return self.root / "output"
 
+    @property
+    def preview_dir(self) -> Path:
+        """``output/forhandsvisning/``: page images have a folder of their own, so that the
+        folders of issued documents hold documents only."""
+        return self.output_dir / "forhandsvisning"
+
+    def preview_dir_for(self, document: Path) -> Path:
+        """Where ``uppdrag preview`` puts the images of ``document`` unless told: the
+        workspace's preview folder for a file under ``output/``, else a folder
+        ``forhandsvisning`` beside the file."""
+        try:
+            document.resolve().relative_to(self.output_dir.resolve())
+        except ValueError:
+            return document.parent / self.preview_dir.name
+        return self.preview_dir
+
     def council_files(self) -> list[Path]:
         """Every council file, sorted by id, so that a batch is always done in the same order."""
         if not self.councils_dir.is_dir():

@@ -225,8 +225,20 @@ def build(target: Path = TARGET) -> Path:
 
 
 def _strip_extras(path: Path) -> None:
-    """Give stylesWithEffects.xml the same language, and drop the stock thumbnail."""
+    """Leave out what python-docx's stock document carries that does not belong to this one.
+
+    - the stock thumbnail;
+    - ``word/stylesWithEffects.xml``, Word 2010's second copy of the styles: the stock one no
+      longer matches ``styles.xml`` once the styles are set here (Header/Footer missing,
+      Heading 1/2, Normal and Title different), and Word 2013 and later neither need nor write it;
+    - ``docProps/app.xml`` claiming "Microsoft Macintosh Word", 1 page and 0 words: it names
+      the product instead (rendering writes the same, see ``generator.template``);
+    - ``<w:zoom w:val="bestFit"/>`` lacks its required ``w:percent``.
+    """
     import zipfile
+
+    sys.path.insert(0, str(HERE.parent))
+    from generator.template import app_xml, with_zoom_percent
 
     data = {}
     with zipfile.ZipFile(path) as zin:
@@ -234,17 +246,19 @@ def _strip_extras(path: Path) -> None:
             data[info.filename] = (copy.copy(info), zin.read(info.filename))
     out: dict[str, tuple[zipfile.ZipInfo, bytes]] = {}
     for name, (info, blob) in data.items():
-        if name == "docProps/thumbnail.jpeg":
+        if name in ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"):
             continue
-        if name in ("word/stylesWithEffects.xml",):
-            blob = blob.replace(
-                b'w:val="en-US" w:eastAsia="en-US"',
-                f'w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"'.encode(),
-            )
         if name == "_rels/.rels":
             blob = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", blob)
+        if name == "word/_rels/document.xml.rels":
+            blob = re.sub(rb"<Relationship [^>]*stylesWithEffects[^>]*/>", b"", blob)
         if name == "[Content_Types].xml":
             blob = blob.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+            blob = re.sub(rb"<Override [^>]*stylesWithEffects[^>]*/>", b"", blob)
+        if name == "docProps/app.xml":
+            blob = app_xml()
+        if name == "word/settings.xml":
+            blob = with_zoom_percent(blob)
         out[name] = (info, blob)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, (_info, blob) in out.items():

@@ -238,7 +238,11 @@ def test_reissue_all_supersedes_every_council_using_the_clause(ws: Path) -> None
         assert not any(
             re.search(r"Datum|Diarienummer|Ersätter|RS 20\d\d-\d{5}\b", t) for t in ins + dels
         ), (ins, dels)
-        assert "\n".join(text(review)) == body  # the review copy reads as the new document
+        # The review copy reads as the new document, under the label naming the replaced issue.
+        label = f"Granskningskopia – ändringar mot {old}. Detta är inte den utgivna handlingen."
+        assert text(review)[0] == label
+        assert "\n".join(text(review)[1:]) == body
+        assert "Granskningskopia" not in body
     assert serials([r["dnr"] for r in batch_rows()]) == [1, 2]
     ok("verify")
 

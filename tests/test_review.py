@@ -104,13 +104,34 @@ def without_head(paragraphs: list[str]) -> list[str]:
     return [text for text in paragraphs if not ignore_head(text)]
 
 
+def number_of(docx: bytes) -> str:
+    """The diary number a document states on its "Diarienummer:" line."""
+    [number] = [
+        text.split(":", 1)[1].strip()
+        for text in document_paragraphs(docx)
+        if text.startswith("Diarienummer:")
+    ]
+    return number
+
+
+def first_line(old: bytes) -> str:
+    """The review copy's own first line: it names the issue it is compared with."""
+    return (
+        f"Granskningskopia – ändringar mot {number_of(old)}. Detta är inte den utgivna handlingen."
+    )
+
+
 def check_accept_and_reject(old: bytes, new: bytes, review: bytes) -> None:
+    """Under its label (the copy's own first line, which neither issue has), accepting every
+    change gives the new issue and rejecting every change the previous one."""
+    label = first_line(old)
     accepted = document_paragraphs(resolve(review, accept=True))
     rejected = document_paragraphs(resolve(review, accept=False))
-    assert accepted == document_paragraphs(new)
-    assert without_head(rejected) == without_head(document_paragraphs(old))
+    assert accepted[0] == label and rejected[0] == label
+    assert accepted[1:] == document_paragraphs(new)
+    assert without_head(rejected[1:]) == without_head(document_paragraphs(old))
     # Read as it stands, the copy reads as the new document (deleted text is not shown).
-    assert document_paragraphs(review) == document_paragraphs(new)
+    assert document_paragraphs(review) == [label, *document_paragraphs(new)]
 
 
 def policy_change() -> tuple[bytes, bytes]:
@@ -289,7 +310,8 @@ def test_further_edits_are_tracked() -> None:
 def test_opens_with_python_docx() -> None:
     old, new = policy_change()
     document = docx.Document(io.BytesIO(review_of(old, new)))
-    assert document.paragraphs[0].text == kit().settings.title
+    assert document.paragraphs[0].text == first_line(old)
+    assert document.paragraphs[1].text == kit().settings.title
     assert len(document.paragraphs) > len(document_paragraphs(new))  # the put-back paragraphs
 
 
@@ -358,3 +380,59 @@ def test_libreoffice_opens_the_review_copy(tmp_path: Path) -> None:
     assert " ".join(kit().library.clauses["samband.standard"][1].split()) in deleted
     assert kit().mandate("onkologi").distribution[-1] in deleted
     assert "Ett nytt stycke om samband." in inserted
+
+
+# -- the label: a review copy never passes for the issued document ----------------------------
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def header_lines(data: bytes) -> list[str]:
+    """The text of every paragraph of every header, in order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("word/header"))
+        roots = [etree.fromstring(archive.read(n)) for n in names]
+    return [
+        "".join(p.xpath(".//w:t/text()", namespaces=NS))
+        for root in roots
+        for p in root.iter(w("p"))
+    ]
+
+
+def core(data: bytes) -> etree._Element:
+    return part(data, "docProps/core.xml")
+
+
+def test_the_review_copy_says_what_it_is_in_header_first_line_and_properties() -> None:
+    old, new = kit().issues("onkologi", syfte_edited())
+    review = review_of(old, new)
+    previous = number_of(old)
+    assert header_lines(review)[0] == f"Granskningskopia – ändringar mot {previous}"
+    # The header's own line (organisation, the new number) is still there, after the label.
+    assert header_lines(review)[1:] == header_lines(new)
+    assert document_paragraphs(review)[0] == first_line(old)
+    first = part(review, "word/document.xml").find("w:body/w:p", NS)
+    assert first.find("w:r/w:rPr/w:b", NS) is not None  # the label stands out
+    title, subject = core(review).findtext(f"{DC}title"), core(review).findtext(f"{DC}subject")
+    new_title = core(new).findtext(f"{DC}title")
+    assert title == f"Granskningskopia – {new_title}"
+    assert subject.startswith(f"Granskningskopia – ändringar mot {previous}")
+    assert not core(review).findtext(f"{DC}identifier")  # the number is the issued document's
+    assert core(new).findtext(f"{DC}identifier") == number_of(new)
+
+
+def test_the_issued_document_carries_no_label() -> None:
+    old, new = kit().issues("onkologi", syfte_edited())
+    review_of(old, new)
+    with zipfile.ZipFile(io.BytesIO(new)) as archive:
+        for name in archive.namelist():
+            assert b"Granskningskopia" not in archive.read(name), name
+
+
+def test_the_label_names_the_number_given() -> None:
+    old, new = kit().issues("onkologi", syfte_edited())
+    review = review_of(old, new, previous="RS 2020-00001")
+    assert header_lines(review)[0] == "Granskningskopia – ändringar mot RS 2020-00001"
+    assert document_paragraphs(review)[0].startswith(
+        "Granskningskopia – ändringar mot RS 2020-00001."
+    )

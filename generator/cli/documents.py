@@ -218,7 +218,9 @@ def reissue(
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help=_("Folder for the images (default: beside the document)."),
+    help=_(
+        "Folder for the images (default: output/forhandsvisning/, not beside the issued documents)."
+    ),
 )
 @click.option(
     "--dpi",
@@ -230,5 +232,6 @@ def reissue(
 def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
     from generator.pdf import preview_png
 
-    for path in preview_png(file, output_dir or file.parent, dpi=dpi):
+    folder = output_dir or workspace().preview_dir_for(file)
+    for path in preview_png(file, folder, dpi=dpi):
         click.echo(display(path))

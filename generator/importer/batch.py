@@ -207,7 +207,9 @@ def import_batch(
             {c: {p: parts[p] for p in ids} for c, ids in split.items()},
         )
     from generator.importer.keep import check_free, write_batch
+    from generator.lint import sound_template
 
+    sound_template(workspace.template_path)  # the template check rejects costs no number
     check_free(workspace, report, register)
     if not dry_run:
         write_batch(workspace, report, register, grown)
