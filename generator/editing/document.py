@@ -152,3 +152,100 @@ def new_map(**items: Any) -> CommentedMap:
 
 def new_seq(*items: Any) -> CommentedSeq:
     return CommentedSeq(list(items))
+
+
+# -- the blank lines and comments after a list ---------------------------------------------------
+# ruamel keeps what follows a value (its line's end, a blank line, the comments before the next
+# key) as a comment of the last value of a block, however deep.  Left there, a list's closing blank
+# line would travel with its last item when it moves, or vanish with it; so a change of a list's
+# shape takes that trailing part off first and gives it to whatever is last afterwards.
+
+
+def _tail_spot(node: Any) -> tuple[Any, Any] | None:
+    """The innermost container and key whose following comment ends ``node``'s text."""
+    while True:
+        if isinstance(node, CommentedMap) and len(node):
+            key = list(node.keys())[-1]
+        elif isinstance(node, CommentedSeq) and len(node):
+            key = len(node) - 1
+        else:
+            return None
+        value = node[key]
+        if isinstance(value, CommentedMap | CommentedSeq) and len(value):
+            node = value
+            continue
+        return node, key
+
+
+def _slot(container: Any) -> int:
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def take_tail(node: Any) -> Any:
+    """Detach what follows the end of ``node``'s last line (blank lines, comments); None if
+    nothing does.  The comment on the last line itself stays where it is."""
+    spot = _tail_spot(node)
+    if spot is None:
+        return None
+    container, key = spot
+    entry = container.ca.items.get(key)
+    if not entry or len(entry) <= _slot(container) or entry[_slot(container)] is None:
+        return None
+    token = entry[_slot(container)]
+    value = token.value
+    if _is_block(container[key]):  # a block scalar ends its own last line
+        entry[_slot(container)] = None
+        return value or None
+    cut = value.find("\n")
+    if cut < 0 or cut == len(value) - 1:
+        return None
+    rest = value[cut + 1 :]
+    token.value = value[: cut + 1]
+    if token.value == "\n":
+        entry[_slot(container)] = None
+        if all(part is None for part in entry):
+            del container.ca.items[key]
+    return rest
+
+
+def put_tail(node: Any, rest: Any) -> None:
+    """Give ``rest`` (from :func:`take_tail`) to what now ends ``node``."""
+    if rest is None:
+        return
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    spot = _tail_spot(node)
+    if spot is None:
+        return
+    container, key = spot
+    slot = _slot(container)
+    entry = container.ca.items.setdefault(key, [None] * (4 if slot == 2 else 2))
+    while len(entry) <= slot:
+        entry.append(None)
+    if entry[slot] is not None:
+        entry[slot].value = entry[slot].value + rest
+    else:
+        lead = "" if _is_block(container[key]) else "\n"
+        entry[slot] = CommentToken(lead + rest, CommentMark(0), None)
+
+
+def _is_block(value: Any) -> bool:
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    return isinstance(value, FoldedScalarString | LiteralScalarString)
+
+
+def fresh(value: Any) -> Any:
+    """A copy of ``value`` (from the clause library, say) without the comments and layout of the
+    file it came from, its texts styled as :func:`styled` writes them."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for key, item in value.items():
+            out[str(key)] = fresh(item)
+        return out
+    if isinstance(value, list):
+        return CommentedSeq([fresh(item) for item in value])
+    if isinstance(value, str):
+        return styled(str(value).strip())
+    return value

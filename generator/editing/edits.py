@@ -8,7 +8,6 @@ by the council's own wording) are applied in the order they were made.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -18,11 +17,14 @@ from generator.editing.document import (
     bad_form,
     decode,
     encode,
+    fresh,
     get,
     new_map,
     new_seq,
     parent_of,
+    put_tail,
     set_text,
+    take_tail,
 )
 from generator.exceptions import UsageError
 from generator.i18n import _
@@ -99,13 +101,13 @@ def _own_wording(document: Any, library: Library, path: Path) -> None:
     value = _clause_value(document, library, str(node["klausul"]))
     in_blocks = _is_block_list(path)
     if isinstance(value, str):
-        container[index] = value.strip()
+        container[index] = fresh(value)
     elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
-        container[index] = value[0].strip()
+        container[index] = fresh(value[0])
     elif isinstance(value, list) and in_blocks:
         del container[index]
         for offset, block in enumerate(value):
-            container.insert(index + offset, copy.deepcopy(block))
+            container.insert(index + offset, fresh(block))
     else:
         raise bad_form()
 
@@ -133,6 +135,16 @@ def _apply_one(document: Any, edit: Edit, library: Library) -> bool:
     path = decode(document, edit.where)
     if edit.action == "text":
         return set_text(document, path, edit.value.replace("\r\n", "\n"))
+    # The list whose shape changes keeps its closing blank lines and comments at its end.
+    holder = get(document, path if edit.action in ("add", "clause") else path[:-1])
+    rest = take_tail(holder)
+    try:
+        return _change_shape(document, path, edit, library)
+    finally:
+        put_tail(holder, rest)
+
+
+def _change_shape(document: Any, path: Path, edit: Edit, library: Library) -> bool:
     if edit.action in ("add", "clause"):
         target = get(document, path)
         if not isinstance(target, list):
