@@ -119,7 +119,8 @@ def test_an_invalid_save_shows_the_clis_message_at_the_field(
     )
     assert '<p class="field-error" id="f-namn-error">får inte vara tomt</p>' in page
     assert re.search(
-        r'id="f-namn" name="t\|namn" value=""[^>]*aria-describedby="f-namn-error" aria-invalid="true"',
+        r'id="f-namn" name="t\|namn" value=""[^>]*'
+        r'aria-describedby="f-namn-error" aria-invalid="true"',
         page,
     )
 
@@ -177,8 +178,8 @@ def test_clause_search_offers_buttons_of_the_main_form(
     page = text_of(client.get(f"{URL}?q=eskaleras&target=avsnitt/syfte"))
     assert "1 klausul hittades" in page
     assert (
-        'form="radform" class="secondary small" name="action" value="clause|avsnitt/syfte|beslutsfattande.eskalering"'
-        in page
+        'form="radform" class="secondary small" name="action" '
+        'value="clause|avsnitt/syfte|beslutsfattande.eskalering"' in page
     )
     posted = form_state(client)
     response = client.post(
