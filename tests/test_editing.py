@@ -224,3 +224,18 @@ def test_preview_escapes_what_it_shows() -> None:
     assert str(inline_html("<b>&\n[x](javascript:alert(1))")) == (
         "&lt;b&gt;&amp;<br>[x](javascript:alert(1))"
     )
+
+
+def test_saving_again_and_again_keeps_the_file_valid_and_exact(ws: Workspace) -> None:
+    """Each save starts from a copy of the parsed file; the written text always reads back."""
+    path = onkologi(ws)
+    original = path.read_text(encoding="utf-8")
+    for value in ("0 ggr", "1 ggr", "4 – 8 ggr/år"):
+        _d, _t, version = load_for_editing(path)
+        result = save_council(
+            path, [Edit("text", "avsnitt/arbetsorganisation/5/text", value)], version, "k"
+        )
+        assert result.status == "saved"
+        mandate = load_mandate(path, ws.load_library(), ws.load_settings())
+        assert f"Mötesfrekvens: {value}" in [i.plain() for i in mandate.body]
+    assert path.read_text(encoding="utf-8") == original

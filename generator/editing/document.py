@@ -12,9 +12,12 @@ index is decided by the node it is taken in, so ``2024`` is a key in a table and
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import textwrap
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -50,6 +53,38 @@ def parse(text: str) -> Any:
         return _yaml().load(text)
     except YAMLError:
         raise UsageError(_("the council file could not be read as YAML; reload the page")) from None
+
+
+#: Documents by the version of the text they dump to: parsing a council file with the round-trip
+#: loader costs several times what copying a parsed one does, and every press of a button starts
+#: from the text of the file (or of the form) that was parsed a moment ago.
+_documents: OrderedDict[str, Any] = OrderedDict()
+_documents_lock = threading.Lock()
+_KEEP = 32
+
+
+def remember(version: str, document: Any) -> None:
+    """Keep ``document``, parsed from the text of ``version``, to be copied for later edits.
+
+    It must be as parsed: never changed and never dumped (ruamel marks the comments it has
+    written, and a copy of a dumped document writes them in the wrong places).
+    """
+    with _documents_lock:
+        _documents[version] = document
+        _documents.move_to_end(version)
+        while len(_documents) > _KEEP:
+            _documents.popitem(last=False)
+
+
+def load(text: str, *, for_editing: bool = True) -> Any:
+    """The document of ``text``: a copy to change (``for_editing``), or the shared one to read."""
+    version = version_of(text.encode("utf-8"))
+    with _documents_lock:
+        found = _documents.get(version)
+    if found is None:
+        found = parse(text)
+        remember(version, found)
+    return copy.deepcopy(found) if for_editing else found
 
 
 def dump(document: Any) -> str:

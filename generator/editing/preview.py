@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from generator import dates
 from generator.clauses import load_mandate
+from generator.editing import shared
 from generator.inline import LINK
 from generator.model import Mandate, Settings
 from generator.render import DECISION_PLACEHOLDER, DRAFT_DNR
@@ -92,6 +93,6 @@ def mandate_html(
 
 def council_preview(workspace: Workspace, path: Path) -> Markup:
     """The preview of the council file ``path`` as it is saved (DataError when it has problems)."""
-    settings = workspace.load_settings()
-    mandate = load_mandate(path, workspace.load_library(), settings)
+    settings = shared.settings(workspace)
+    mandate = load_mandate(path, shared.library(workspace), settings)
     return mandate_html(mandate, settings, heading_level=3)

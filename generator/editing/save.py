@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.clauses import build_mandate
+from generator.editing import shared
 from generator.editing import document as doc
 from generator.editing.edits import Edit, apply
 from generator.exceptions import DataError, Problem
@@ -78,8 +79,9 @@ def validate(
 ) -> tuple[Any, list[Problem], Mandate | None]:
     """The document of ``text`` as the file ``path``, its problems and (without any) its mandate.
 
-    ``text`` is parsed again, so that the problems name the lines of the text that would be
-    written, and checked exactly as the command line checks a file.
+    ``text`` is parsed again, so that what is checked is exactly what will be written (never the
+    edited document itself: its dump is the authority) and the problems name its lines; it is
+    checked exactly as the command line checks a file.
     """
     document = doc.parse(text)
     loaded = Loaded(path=path, data=document, display=display_path(path))
@@ -122,19 +124,19 @@ def save_council(
     edits are applied to it, so that the secretary's version can be shown beside the file's.
     """
     ws = workspace or Workspace(path.resolve().parents[2])
-    library, settings = ws.load_library(), ws.load_settings()
+    library, settings = shared.library(ws), shared.settings(ws)
     with _lock(path):
         current, version = read(path)
         if version != expected_version:
             mine = ""
             if base is not None and doc.version_of(base.encode("utf-8")) == expected_version:
-                edited = doc.parse(base)
+                edited = doc.load(base)
                 apply(edited, edits, library)
                 mine = doc.dump(edited)
             return SaveResult(
                 "conflict", path, author, version, expected_version, mine, base or "", current
             )
-        edited = doc.parse(current)
+        edited = doc.load(current)
         apply(edited, edits, library)
         text = doc.dump(edited)
         document, problems, mandate = validate(path, text, library, settings)
@@ -154,15 +156,25 @@ def save_council(
             data = text.encode("utf-8")
             write_atomic(path, data)
             result.version = doc.version_of(data)
+            _checked.add(result.version)
+            # Parsed from the text written and never dumped: the page after the save reads it.
+            doc.remember(result.version, document)
     if result.status == "saved":
         for listener in list(_listeners):
             listener(result)
     return result
 
 
+#: Versions of council files known to pass the loader's safety checks (those this module wrote,
+#: and those checked before): a file is checked once, not on every page.
+_checked: set[str] = set()
+
+
 def load_for_editing(path: Path) -> tuple[Any, str, str]:
     """The round-trip document of a council file, its text and its version (refused, with the
     loader's messages, when the file cannot be read safely)."""
-    load_yaml(path)  # the loader's safety checks and messages (anchors, tags, encoding, size)
     text, version = read(path)
-    return doc.parse(text), text, version
+    if version not in _checked:
+        load_yaml(path)  # the loader's safety checks and messages (anchors, tags, encoding, size)
+        _checked.add(version)
+    return doc.load(text, for_editing=False), text, version

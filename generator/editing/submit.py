@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.editing import shared
 from generator.editing import document as doc
 from generator.editing.edits import action_from_form, apply, dumps, loads, texts_from_form
 from generator.editing.form import Form, build_form
@@ -36,7 +37,7 @@ class Submission:
 def open_form(workspace: Workspace, path: Path) -> Submission:
     """The form of the council file as it is saved now."""
     document, text, version = load_for_editing(path)
-    return Submission("loaded", text, version, "", build_form(document, workspace.load_library()))
+    return Submission("loaded", text, version, "", build_form(document, shared.library(workspace)))
 
 
 def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: str) -> Submission:
@@ -47,9 +48,9 @@ def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: 
     pending = loads(posted.get("pending", ""))
     texts = texts_from_form(dict(posted))
     action = action_from_form(dict(posted))
-    library = workspace.load_library()
+    library = shared.library(workspace)
     if action is not None:
-        document = doc.parse(base)
+        document = doc.load(base)
         apply(document, pending, library)
         apply(document, texts, library)
         apply(document, [action], library)

@@ -402,3 +402,22 @@ def test_page_images_on_demand(client: FlaskClient) -> None:
 @pytest.mark.parametrize("url", [URL, f"{URL}/ge-ut", "/rad/nytt", f"{URL}/forhandsvisning"])
 def test_every_page_answers(client: FlaskClient, url: str) -> None:
     assert client.get(url).status_code == 200
+
+
+def test_issue_with_a_pdf_a_beside_the_document(client: FlaskClient, web_workspace: Path) -> None:
+    from generator.pdf import find_soffice
+    from tests.web.conftest import missing
+
+    if find_soffice() is None:
+        missing("LibreOffice is needed for PDF/A")
+    token = csrf_token(client, f"{URL}/ge-ut")
+    response = client.post(
+        f"{URL}/ge-ut", data={"csrf_token": token, "confirm": "yes", "pdf": "yes"}
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    link = re.search(r'href="([^"]+/utkast\.pdf)"', page)
+    assert link, page
+    pdf = client.get(link.group(1))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert b"pdfaid:part" in pdf.data  # PDF/A, as the archive copy of the CLI

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from generator import dates
 from generator.editing import library as clause_library
+from generator.editing import shared
 from generator.editing.new import create_council
 from generator.editing.preview import council_preview
 from generator.editing.submit import Submission, open_form, submit
@@ -68,7 +69,7 @@ def _preview(path: Path) -> tuple[str | None, list[str]]:
 def _page(council: str, path: Path, state: Submission, status: int = 200):  # type: ignore[no-untyped-def]
     workspace = get_workspace()
     query = request.args.get("q", "").strip()
-    hits = clause_library.search(workspace.load_library(), query) if query else []
+    hits = clause_library.search(shared.library(workspace), query) if query else []
     preview, preview_problems = _preview(path)
     latest = get_register().latest_for(council)
     name = state.form.head[0].value if state.form and state.form.head else council
