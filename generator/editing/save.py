@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.clauses import build_mandate
-from generator.editing import shared
 from generator.editing import document as doc
+from generator.editing import shared
 from generator.editing.edits import Edit, apply
 from generator.exceptions import DataError, Problem
 from generator.loader import Loaded, display_path, load_yaml, read_text

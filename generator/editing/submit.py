@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.editing import shared
 from generator.editing import document as doc
+from generator.editing import shared
 from generator.editing.edits import action_from_form, apply, dumps, loads, texts_from_form
 from generator.editing.form import Form, build_form
 from generator.editing.save import SaveResult, load_for_editing, save_council
