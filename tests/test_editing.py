@@ -239,3 +239,11 @@ def test_saving_again_and_again_keeps_the_file_valid_and_exact(ws: Workspace) ->
         mandate = load_mandate(path, ws.load_library(), ws.load_settings())
         assert f"Mötesfrekvens: {value}" in [i.plain() for i in mandate.body]
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_a_forged_base_text_is_read_as_safely_as_a_file(ws: Workspace) -> None:
+    path = onkologi(ws)
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    posted = {"base": bomb, "version": doc.version_of(bomb.encode()), "action": "remove|c/0"}
+    with pytest.raises(UsageError):
+        submit(ws, path, posted, "k")

@@ -170,6 +170,21 @@ def save_council(
 _checked: set[str] = set()
 
 
+def check_form_text(text: str, version: str) -> None:
+    """Refuse a form's base text that this server did not hand out and that the loader would
+    refuse (anchors, tags, depth, size): it is parsed, so it must be as safe as a file."""
+    if version in _checked:
+        return
+    with tempfile.TemporaryDirectory(prefix="uppdrag-form-") as tmp:
+        probe = Path(tmp) / "rad.yaml"
+        probe.write_text(text, encoding="utf-8")
+        try:
+            load_yaml(probe)
+        except DataError:
+            raise doc.bad_form() from None
+    _checked.add(version)
+
+
 def load_for_editing(path: Path) -> tuple[Any, str, str]:
     """The round-trip document of a council file, its text and its version (refused, with the
     loader's messages, when the file cannot be read safely)."""

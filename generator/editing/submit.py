@@ -16,7 +16,7 @@ from generator.editing import document as doc
 from generator.editing import shared
 from generator.editing.edits import action_from_form, apply, dumps, loads, texts_from_form
 from generator.editing.form import Form, build_form
-from generator.editing.save import SaveResult, load_for_editing, save_council
+from generator.editing.save import SaveResult, check_form_text, load_for_editing, save_council
 from generator.loader import display_path
 from generator.workspace import Workspace
 
@@ -45,6 +45,7 @@ def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: 
     version = posted.get("version", "")
     if doc.version_of(base.encode("utf-8")) != version:
         raise doc.bad_form()
+    check_form_text(base, version)
     pending = loads(posted.get("pending", ""))
     texts = texts_from_form(dict(posted))
     action = action_from_form(dict(posted))
