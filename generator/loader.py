@@ -189,6 +189,14 @@ def load_yaml(path: Path) -> Loaded:
     return _parse(path, text, display)
 
 
+def load_text(text: str, path: Path, display: str) -> Loaded:
+    """Parse ``text`` as if it were the file ``path``: for a file about to be written (``init``),
+    checked before anything is written."""
+    if RAW_BAD_CHAR.search(text):
+        raise DataError(_raw_char_problems(text, display))
+    return _parse(path, text, display)
+
+
 def _parse(path: Path, text: str, display: str) -> Loaded:
     yaml = _yaml()
     problems: list[Problem] = []

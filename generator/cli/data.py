@@ -9,20 +9,27 @@ import click
 
 from generator.cli.base import (
     display,
+    echo_error,
     register_option,
     workspace,
 )
 from generator.i18n import _
 
 
-@click.command(help=_("Check the data and the template without rendering anything."))
-@click.argument("paths", nargs=-1)
+@click.command(
+    short_help=_("Check the data and the template without rendering anything."),
+    help=_(
+        "Check the data and the template without rendering anything: every council, "
+        "or the council files or ids given."
+    ),
+)
+@click.argument("paths", nargs=-1, metavar=_("[FILES]..."))
 @click.option(
     "--a11y",
     "a11y_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.docx",
+    metavar=_("FILE.docx"),
     help=_("Also check a rendered document's accessibility."),
 )
 def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
@@ -30,9 +37,9 @@ def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
 
     findings = run_check(workspace(), list(paths))
     for problem in findings.errors:
-        click.secho(_("error: {problem}").format(problem=problem), fg="red", err=True)
+        echo_error(str(problem))
     for problem in findings.warnings:
-        click.secho(_("warning: {problem}").format(problem=problem), fg="yellow", err=True)
+        click.secho(_("Warning: {message}").format(message=problem), fg="yellow", err=True)
     failed = not findings.ok
     for path in a11y_files:
         failed = _check_a11y(path) or failed
@@ -61,13 +68,16 @@ def _check_a11y(path: Path) -> bool:
 
 @click.command(
     "import",
+    short_help=_("Import an existing mandate into a council file."),
     help=_(
         "Import an existing mandate (.docx, or a text export) into a council "
         "file, with the standard clauses recognised, and record it in the "
         "register as the council's earlier issue."
     ),
 )
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", metavar=_("FILE"), type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
@@ -97,14 +107,18 @@ def import_(file: Path, output: Path | None, register: Path | None) -> None:
 
 @click.command(
     "new",
+    short_help=_("Start a council file with the standard clauses."),
     help=_(
         "Start a council file with the standard clauses; what only the council "
         "can say is marked ATT FYLLA I."
     ),
 )
-@click.argument("council_id")
+@click.argument("council_id", metavar=_("COUNCIL_ID"))
 @click.option(
-    "--name", required=True, help=_('The council\'s name, e.g. "Samordningsråd kirurgi".')
+    "--name",
+    required=True,
+    metavar=_("NAME"),
+    help=_('The council\'s name, e.g. "Samordningsråd kirurgi".'),
 )
 @click.option(
     "-o",

@@ -19,12 +19,18 @@ from generator.cli.base import (
 from generator.i18n import _
 
 
-@click.command(help=_("Check every issued file against the SHA-256 recorded in the register."))
+@click.command(
+    short_help=_("Check that every issued file is as registered."),
+    help=_("Check every issued file against the SHA-256 recorded in the register."),
+)
 @register_option
 def verify(register: Path | None) -> None:
     from generator import main as work
 
     results = work.verify(workspace(), register=register)
+    if not results:
+        click.echo(_("No number has been issued yet; there is nothing to verify."))
+        return
     bad = [r for r in results if r[2] != "ok"]
     labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
     for dnr, path, state in bad:
@@ -54,13 +60,16 @@ def register() -> None:
 
 
 @register.command("list", help=_("List the register's numbers."))
-@click.option("--council", help=_("Only this council (its id, e.g. onkologi)."))
+@click.option(
+    "--council", metavar=_("COUNCIL"), help=_("Only this council (its id, e.g. onkologi).")
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
+    type=click.Choice(["tabell", "json", "csv"]),
+    default="tabell",
     show_default=True,
+    help=_("A table to read, JSON, or CSV for a spreadsheet."),
 )
 @register_option
 def register_list(council: str | None, fmt: str, register: Path | None) -> None:
@@ -76,6 +85,8 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
         from generator.register import ISSUE_COLUMNS
 
         write_csv(rows, list(ISSUE_COLUMNS))
+    elif not rows:
+        click.echo(_("No number has been issued yet; the register is empty."))
     else:
         columns = [
             ("dnr", _("Number")),
@@ -89,7 +100,7 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
 
 
 @register.command("show", help=_("The whole history of one diary number."))
-@click.argument("dnr")
+@click.argument("dnr", metavar="DNR")
 @register_option
 def register_show(dnr: str, register: Path | None) -> None:
     from generator import main as work
@@ -133,9 +144,13 @@ def _describe_event(event: dict[str, Any]) -> str:
     return texts.get(event["event"], event["event"])
 
 
-@register.command("void", help=_("Void (makulera) a number, with a reason. Nothing is deleted."))
-@click.argument("dnr")
-@click.option("--reason", required=True, help=_("Why the number is voided."))
+@register.command(
+    "void",
+    short_help=_("Void (makulera) a number, with a reason."),
+    help=_("Void (makulera) a number, with a reason. Nothing is deleted."),
+)
+@click.argument("dnr", metavar="DNR")
+@click.option("--reason", required=True, metavar=_("REASON"), help=_("Why the number is voided."))
 @register_option
 def register_void(dnr: str, reason: str, register: Path | None) -> None:
     from generator import main as work
@@ -146,12 +161,13 @@ def register_void(dnr: str, reason: str, register: Path | None) -> None:
 
 @register.command(
     "set-next",
+    short_help=_("Set the next number of a series."),
     help=_(
         'Set the next number of a series, e.g. "RS 2026-01234", to '
         "continue the official diarium's sequence."
     ),
 )
-@click.argument("dnr")
+@click.argument("dnr", metavar="DNR")
 @register_option
 def register_set_next(dnr: str, register: Path | None) -> None:
     from generator import main as work
@@ -162,6 +178,7 @@ def register_set_next(dnr: str, register: Path | None) -> None:
 
 @register.command(
     "export",
+    short_help=_("CSV for import into the official diarium."),
     help=_(
         "CSV for import into the official diarium: number, date, "
         "subject line, document type, sender, recipient."
