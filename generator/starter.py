@@ -167,13 +167,14 @@ def _dump(yaml, data) -> str:  # type: ignore[no-untyped-def]
 
 def _readme(organisation: str, series: str) -> str:
     """A short guide in Swedish, in the workspace itself: what is where and what to type first."""
-    return f"""# Arbetsmapp för uppdragshandlingar – {organisation.strip()}
+    organisation, series = organisation.strip(), series.strip()
+    return f"""# Arbetsmapp för uppdragshandlingar – {organisation}
 
 Den här mappen skapades med `uppdrag init`. Kör kommandona här, eller i en mapp härunder.
 
 | mapp eller fil | innehåll |
 | --- | --- |
-| `data/installningar.yaml` | organisationens namn, diarieserien ({series.strip()}) och undertecknaren |
+| `data/installningar.yaml` | organisationens namn, diarieserie ({series}), undertecknare |
 | `data/klausuler.yaml` | standardtexterna som alla råd delar |
 | `data/councils/` | en datafil per samordningsråd; `onkologi.yaml` är ett exempel |
 | `templates/uppdragshandling.docx` | Word-mallen |

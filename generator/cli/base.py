@@ -19,7 +19,6 @@ import click
 
 from generator.i18n import _
 
-
 #: The date format the options take, as their help shows it (ÅÅÅÅ-MM-DD in Swedish).
 DATE_METAVAR = _("YYYY-MM-DD")
 #: Exit status when the reader of the output went away (``uppdrag register list | head``): the
