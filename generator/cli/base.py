@@ -167,18 +167,41 @@ register_option = click.option(
 )
 
 
-def write_csv(rows: list[dict[str, Any]], columns: list[str], output: Path | None = None) -> None:
+#: ``--separator`` of the CSV commands: the word for each choice, and the character.
+SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
+
+separator_option = click.option(
+    "--separator",
+    type=click.Choice(list(SEPARATORS)),
+    default=";",
+    show_default=True,
+    help=_("Column separator: ; opens in a Swedish Excel by double-click; , or tab for others."),
+)
+
+
+def write_csv(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    output: Path | None = None,
+    separator: str = ";",
+) -> None:
+    """CSV a spreadsheet opens into columns: UTF-8 with a BOM (Excel reads å, ä, ö right only
+    then), semicolons by default (a Swedish Excel expects them, as the decimal mark is a comma),
+    on the screen or into a file alike, so that ``> lista.csv`` works as well as ``-o``."""
     import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(
+        buffer, fieldnames=columns, extrasaction="ignore", delimiter=SEPARATORS[separator]
+    )
     writer.writeheader()
     writer.writerows(rows)
     if output is None:
         click.echo(buffer.getvalue(), nl=False)
     else:
-        output.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        output.write_text(buffer.getvalue(), encoding="utf-8")
         click.echo(str(output))
 
 

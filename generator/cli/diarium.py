@@ -12,6 +12,7 @@ from generator.cli.base import (
     Group,
     display,
     register_option,
+    separator_option,
     table,
     workspace,
     write_csv,
@@ -71,20 +72,22 @@ def register() -> None:
     show_default=True,
     help=_("A table to read, JSON, or CSV for a spreadsheet."),
 )
+@separator_option
 @register_option
-def register_list(council: str | None, fmt: str, register: Path | None) -> None:
+def register_list(council: str | None, fmt: str, separator: str, register: Path | None) -> None:
     from generator import main as work
     from generator.register import issues_as_dicts
 
-    rows = issues_as_dicts(work.list_issues(workspace(), council=council, register=register))
+    issues = work.list_issues(workspace(), council=council, register=register)
+    rows = issues_as_dicts(issues)
     if fmt == "json":
         import json
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        from generator.register import ISSUE_COLUMNS
+        from generator.register import ISSUE_CSV_HEADERS, issues_as_csv_rows
 
-        write_csv(rows, list(ISSUE_COLUMNS))
+        write_csv(issues_as_csv_rows(issues), list(ISSUE_CSV_HEADERS.values()), None, separator)
     elif not rows:
         click.echo(_("No number has been issued yet; the register is empty."))
     else:
@@ -118,7 +121,28 @@ def register_show(dnr: str, register: Path | None) -> None:
         click.echo(f"  {f.kind:9} {display(Path(f.path))}  {f.sha256 or ''}")
     click.echo(_("History:"))
     for event in events:
-        click.echo(f"  {event['timestamp']}  {_describe_event(event)}  ({event['actor']})")
+        when = _local_time(event["timestamp"])
+        click.echo(f"  {when}  {_describe_event(event)}  ({_person(event['actor'])})")
+
+
+def _local_time(timestamp: str) -> str:
+    """An event's time (stored in UTC) as the registrar reads a clock: Swedish time, minutes."""
+    import datetime as dt
+
+    from generator.dates import TIME_ZONE
+
+    try:
+        moment = dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(TIME_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def _person(actor: str) -> str:
+    """Who did it: the user's name, without the host and process number the log keeps."""
+    return actor.split("@", 1)[0] or actor
 
 
 def _describe_event(event: dict[str, Any]) -> str:
@@ -126,7 +150,11 @@ def _describe_event(event: dict[str, Any]) -> str:
     detail = event.get("detail") or {}
     path = display(Path(detail["path"])) if detail.get("path") else ""
     texts = {
-        "reserved": _("number taken for {subject}").format(subject=detail.get("subject", "")),
+        "reserved": (
+            _("the number was registered for {subject}")
+            if detail.get("external")
+            else _("the number was given to {subject}")
+        ).format(subject=detail.get("subject", "")),
         "written": _("file written: {path}").format(path=path),
         "superseded": _("superseded by {dnr}: {reason}").format(
             dnr=detail.get("by", ""), reason=detail.get("reason") or "–"
@@ -190,11 +218,12 @@ def register_set_next(dnr: str, register: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help=_("Write to this file instead of the screen."),
 )
+@separator_option
 @register_option
-def register_export(output: Path | None, register: Path | None) -> None:
+def register_export(output: Path | None, separator: str, register: Path | None) -> None:
     from generator import main as work
 
     rows = work.diarium_rows(workspace(), register=register)
     from generator.register import DIARIUM_COLUMNS
 
-    write_csv(rows, list(DIARIUM_COLUMNS), output)
+    write_csv(rows, list(DIARIUM_COLUMNS), output, separator)
