@@ -15,6 +15,7 @@ from __future__ import annotations
 import gettext
 import importlib
 import os
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -124,6 +125,48 @@ def install_click_translations() -> None:
         module = sys.modules.get(f"click.{name}")
         if module is not None:
             _patch_click_module(module)
+    _patch_click_quotes()
+
+
+def quoted(text: str) -> str:
+    """``text`` in the quotation marks of the user's language: ”…” in Swedish, '…' in English."""
+    return f"'{text}'" if ui_language() == "en" else f"”{text}”"
+
+
+_SINGLE_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _requote(text: str) -> str:
+    """click's '…' around an option's name, as :func:`quoted` writes them."""
+    if ui_language() == "en" or not isinstance(text, str):
+        return text
+    return _SINGLE_QUOTED.sub(lambda m: quoted(m.group(1)), text)
+
+
+def _patch_click_quotes() -> None:
+    """click quotes option names in its errors with ASCII '…' in code, not in its messages
+    ("Missing option '--reason'"): in Swedish they become ”…”, the one quotation mark of every
+    other message.  Wrapped once; the language is decided at each message."""
+    import click.core
+    import click.exceptions
+
+    for cls in (click.core.Parameter, click.core.Option, click.core.Argument):
+        original = cls.__dict__.get("get_error_hint")
+        if original is not None and not getattr(original, "_requoted", False):
+            cls.get_error_hint = _requoting(original)  # type: ignore[method-assign]
+    for name in ("_join_param_hints", "_format_possibilities"):
+        original = getattr(click.exceptions, name, None)
+        if original is not None and not getattr(original, "_requoted", False):
+            setattr(click.exceptions, name, _requoting(original))
+
+
+def _requoting(function):  # type: ignore[no-untyped-def]
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return _requote(function(*args, **kwargs))
+
+    wrapper._requoted = True  # type: ignore[attr-defined]
+    wrapper.__doc__ = function.__doc__
+    return wrapper
 
 
 def _patch_click_module(module: object) -> None:

@@ -215,7 +215,10 @@ def render(
         dnr = str(DiaryNumber.parse(dnr))  # refuse a malformed number before anything is opened
     if decided is not None and decided < date:
         raise UsageError(
-            _("--decided {decided} is before the document date {date}").format(
+            _(
+                "--decided {decided} is before the document date {date}; give the document's "
+                "own date with --date (on or before the decision date)"
+            ).format(
                 decided=dates.iso(decided), date=dates.iso(date)
             )
         )

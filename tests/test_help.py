@@ -68,6 +68,8 @@ ALIKE = {
     "DPI",
     "N",  # --jobs N
     "x",  # [1<=x<=64]
+    "MM",  # ÅÅÅÅ-MM-DD
+    "DD",
     "RS",  # the example series
     "Region",  # "Region Exempel", the example organisation
     "Exempel",
@@ -79,6 +81,9 @@ ALIKE = {
     "I",
     "README",
     "id",
+    "ID",  # RÅDETS_ID
+    "Excel",
+    "tab",  # a value of --separator
     "in",  # "data in, … out": the same word in both
     "data",  # Swedish words spelt as the English ones
     "text",

@@ -38,6 +38,11 @@ class Group(click.Group):
     user's language, also those of command modules that do not know about it.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
+        kwargs.setdefault("subcommand_metavar", _("COMMAND [ARGS]..."))
+        super().__init__(*args, **kwargs)
+
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if cmd.options_metavar == "[OPTIONS]":
             cmd.options_metavar = _("[OPTIONS]")

@@ -55,12 +55,18 @@ def verify(register: Path | None) -> None:
     )
 
 
-@click.group(cls=Group, help=_("Read and maintain the diary register (diarium)."))
+@click.group(
+    cls=Group,
+    short_help=_("Read and maintain the diary register (diarium)."),
+    help=_("Read and maintain the diary register (diarium)."),
+)
 def register() -> None:
     pass
 
 
-@register.command("list", help=_("List the register's numbers."))
+@register.command(
+    "list", short_help=_("List the register's numbers."), help=_("List the register's numbers.")
+)
 @click.option(
     "--council", metavar=_("COUNCIL"), help=_("Only this council (its id, e.g. onkologi).")
 )
@@ -102,7 +108,11 @@ def register_list(council: str | None, fmt: str, separator: str, register: Path 
         table([{k: (r[k] or "") for k, _h in columns} for r in rows], columns)
 
 
-@register.command("show", help=_("The whole history of one diary number."))
+@register.command(
+    "show",
+    short_help=_("The whole history of one diary number."),
+    help=_("The whole history of one diary number."),
+)
 @click.argument("dnr", metavar="DNR")
 @register_option
 def register_show(dnr: str, register: Path | None) -> None:
