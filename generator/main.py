@@ -218,9 +218,7 @@ def render(
             _(
                 "--decided {decided} is before the document date {date}; give the document's "
                 "own date with --date (on or before the decision date)"
-            ).format(
-                decided=dates.iso(decided), date=dates.iso(date)
-            )
+            ).format(decided=dates.iso(decided), date=dates.iso(date))
         )
     loaded = load_councils(workspace, names)
     if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
