@@ -164,5 +164,6 @@ def test_init_and_render_in_an_empty_folder(installed: Path, tmp_path: Path) -> 
 
     outside = run([str(installed), "register", "list"], empty)
     assert outside.returncode == 2
-    assert "ingen arbetsmapp" in outside.stderr, outside.stderr
+    assert "ligger inte i någon arbetsmapp" in outside.stderr, outside.stderr
+    assert "uppdrag init MAPP" in outside.stderr
     assert list(empty.iterdir()) == [workspace], "nothing may be created outside a workspace"
