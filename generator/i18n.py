@@ -144,20 +144,18 @@ def _requote(text: str) -> str:
 
 
 def _patch_click_quotes() -> None:
-    """click quotes option names in its errors with ASCII '…' in code, not in its messages
-    ("Missing option '--reason'"): in Swedish they become ”…”, the one quotation mark of every
-    other message.  Wrapped once; the language is decided at each message."""
-    import click.core
+    """click quotes names and values in its errors with ASCII '…' in code, not in its messages
+    ("Missing option '--reason'", "'x' is not one of 'tabell', 'json'"): in Swedish they become
+    ”…”, the one quotation mark of every other message.  Every error message of click is made
+    by a ``format_message`` of its exception classes, so those are wrapped, once; the language
+    is decided at each message."""
     import click.exceptions
 
-    for cls in (click.core.Parameter, click.core.Option, click.core.Argument):
-        original = cls.__dict__.get("get_error_hint")
-        if original is not None and not getattr(original, "_requoted", False):
-            cls.get_error_hint = _requoting(original)  # type: ignore[method-assign]
-    for name in ("_join_param_hints", "_format_possibilities"):
-        original = getattr(click.exceptions, name, None)
-        if original is not None and not getattr(original, "_requoted", False):
-            setattr(click.exceptions, name, _requoting(original))
+    for value in vars(click.exceptions).values():
+        if isinstance(value, type) and issubclass(value, click.exceptions.ClickException):
+            original = value.__dict__.get("format_message")
+            if original is not None and not getattr(original, "_requoted", False):
+                value.format_message = _requoting(original)  # type: ignore[method-assign]
 
 
 def _requoting(function):  # type: ignore[no-untyped-def]

@@ -119,3 +119,23 @@ def test_the_readme_examples_run_as_written(workspace: Path, uppdrag) -> None:
         result = uppdrag(*args)
         assert result.exit_code == 0, f"{example}\n{result.output}"
     assert CliRunner  # the fixture runs in-process
+
+
+def test_one_quotation_mark_in_swedish(workspace: Path, uppdrag) -> None:
+    """Swedish messages quote with ” ” only: our catalog, click's, and the names click quotes."""
+    from babel.messages.pofile import read_po
+
+    for domain in ("uppdrag", "click"):
+        with (REPO / "generator" / "locale" / "sv" / "LC_MESSAGES" / f"{domain}.po").open(
+            "rb"
+        ) as fh:
+            catalog = read_po(fh)
+        for message in catalog:
+            texts = message.string if isinstance(message.string, tuple) else (message.string,)
+            wrong = [t for t in texts if t and any(mark in t for mark in "'\"“‘’")]
+            assert not wrong, (domain, message.id, wrong)
+    for args in (["register", "list", "--format", "x"], ["register", "void", "RS 2026-1"]):
+        result = uppdrag(*args, env={"LANGUAGE": "sv"})
+        assert result.exit_code == 2
+        error = result.output.strip().splitlines()[-1]
+        assert error.startswith("Fel: ") and "”" in error and "'" not in error, error

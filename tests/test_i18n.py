@@ -140,7 +140,7 @@ def test_errors_are_swedish_by_default(run: Callable[..., Result], env: dict[str
 
     unknown = run(["render", "--bogus"], **env)
     assert unknown.exit_code == 2
-    assert "Alternativet '--bogus' finns inte." in unknown.output, unknown.output
+    assert "Alternativet ”--bogus” finns inte." in unknown.output, unknown.output
 
 
 @pytest.mark.parametrize("env", ENGLISH)
