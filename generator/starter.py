@@ -82,6 +82,16 @@ def create_workspace(
                 "Choose a new or empty folder."
             ).format(folder=display_path(root), names=", ".join(taken))
         )
+    from generator.workspace import is_workspace
+
+    enclosing = next((f for f in root.parents if is_workspace(f)), None)
+    if enclosing is not None:
+        # Commands run in a sub-folder use the workspace above: a second one inside would hide it.
+        raise UsageError(
+            _(
+                "{folder} is inside the workspace {workspace}; start a new workspace outside it"
+            ).format(folder=display_path(root), workspace=display_path(enclosing))
+        )
     if root.exists() and not root.is_dir():
         raise UsageError(_("{folder} is a file, not a folder").format(folder=display_path(root)))
     source = starter_root()

@@ -131,6 +131,14 @@ def test_init_never_overwrites_a_workspace(empty: Path, uppdrag) -> None:
     assert {p: p.read_bytes() for p in empty.rglob("*") if p.is_file()} == before
 
 
+def test_init_refuses_a_workspace_inside_a_workspace(empty: Path, uppdrag) -> None:
+    assert uppdrag("init", *OPTIONS).exit_code == 0
+    result = uppdrag("init", "data/councils/ny", *OPTIONS)
+    assert result.exit_code == 2
+    assert "is inside the workspace" in result.output
+    assert not (empty / "data" / "councils" / "ny").exists()
+
+
 #: Every command that needs a workspace, as a newcomer might type it in the wrong folder.
 OUTSIDE = [
     ["render", "onkologi"],
