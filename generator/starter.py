@@ -151,6 +151,26 @@ def _settings_text(
     return text
 
 
+def problems_of(option: str, value: str) -> list[str]:
+    """What the schema says about one answer of ``uppdrag init`` (asked for one at a time, so
+    that a wrong answer is asked again at once rather than refused at the end)."""
+    values = {name: "Exempel" for name in OPTION_OF_FIELD.values()}
+    values["--series"] = "RS"
+    values[option] = value
+    try:
+        _settings_text(
+            (starter_root() / SETTINGS).read_text("utf-8"),
+            values["--organisation"],
+            values["--series"],
+            values["--signatory"],
+            values["--signatory-title"],
+        )
+    except UsageError as err:
+        prefix = f"{option}: "
+        return [line[len(prefix) :] for line in str(err).splitlines() if line.startswith(prefix)]
+    return []
+
+
 def _council_text(template: str, signatory: str) -> str:
     """The example council, given by the new organisation's signatory."""
     yaml = _round_trip()

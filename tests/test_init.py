@@ -91,10 +91,12 @@ def test_init_asks_for_what_is_not_given(empty: Path, uppdrag) -> None:
 
     from generator.cli import main
 
-    answers = "Region Exempel\nRX\nAnna Andersson\nDirektör\n"
+    answers = "Region Exempel\nrx 1\nRX\nAnna Andersson\nDirektör\n"  # a wrong series first
     result = CliRunner().invoke(main, ["init"], input=answers, env={"LANGUAGE": "en"})
     assert result.exit_code == 0, result.output
     assert "The organisation's name:" in result.output
+    assert "'rx 1' cannot be a diary series" in result.output  # explained, and asked again
+    assert result.output.count("Diary series (capital letters, e.g. RS):") == 2
     settings = yaml.safe_load((empty / "data" / "installningar.yaml").read_text("utf-8"))
     assert settings["undertecknare"]["titel"] == "Direktör"
 

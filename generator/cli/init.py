@@ -10,11 +10,20 @@ from generator.cli.base import display
 from generator.i18n import _
 
 
-def _ask(value: str | None, label: str) -> str:
-    """An option's value, or the answer to a question when it was left out."""
+def _ask(value: str | None, option: str, label: str) -> str:
+    """An option's value, or the answer to a question when it was left out; a wrong answer is
+    explained and asked again (the schema decides what is wrong)."""
     if value is not None:
         return value
-    return str(click.prompt(label, type=str))
+    from generator.starter import problems_of
+
+    def checked(answer: str) -> str:
+        problems = problems_of(option, answer)
+        if problems:
+            raise click.BadParameter("; ".join(problems))
+        return answer
+
+    return str(click.prompt(label, type=str, value_proc=checked))
 
 
 @click.command(
@@ -55,10 +64,10 @@ def init(
 
     created = create_workspace(
         folder,
-        organisation=_ask(organisation, _("The organisation's name")),
-        series=_ask(series, _("Diary series (capital letters, e.g. RS)")),
-        signatory=_ask(signatory, _("Signatory's name")),
-        signatory_title=_ask(signatory_title, _("Signatory's title")),
+        organisation=_ask(organisation, "--organisation", _("The organisation's name")),
+        series=_ask(series, "--series", _("Diary series (capital letters, e.g. RS)")),
+        signatory=_ask(signatory, "--signatory", _("Signatory's name")),
+        signatory_title=_ask(signatory_title, "--signatory-title", _("Signatory's title")),
     )
     click.echo(_("A new workspace: {folder}").format(folder=display(created.root)))
     for path in created.files:
