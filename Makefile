@@ -1,4 +1,4 @@
-# uppdrag — `make demo` renders every council into output/, `make test` runs the whole suite.
+# uppdrag — `make demo` renders every council into output/demo/, `make test` runs the whole suite.
 # Both set up .venv first; nothing needs to be installed by hand except LibreOffice and the
 # Carlito font for PDF (.ci/run installs them with apt-get).
 
@@ -46,8 +46,14 @@ extract: $(STAMP)
 	$(BIN)/pybabel update --no-wrap -D uppdrag -i generator/locale/uppdrag.pot \
 	    -d generator/locale -l sv
 
+# The demo issues every council into a folder and register of its own, made afresh each time, so
+# that however often it runs it never spends a number of the real diarium (output/diarium.sqlite).
+DEMO := output/demo
+
 demo: all
-	$(BIN)/uppdrag render data/councils/*.yaml
+	rm -rf $(DEMO)
+	$(BIN)/uppdrag render data/councils/*.yaml --output-dir $(DEMO) --register $(DEMO)/diarium.sqlite
+	@echo "Kör uppdrag själv: . $(BIN)/activate (eller $(BIN)/uppdrag --help)"
 
 # The web front end on http://127.0.0.1:8080/ for the workspace in this folder.
 serve: all

@@ -41,7 +41,14 @@ from yaml.events import (
 )
 
 from generator.exceptions import DataError
-from generator.loader import MAX_DEPTH, RAW_BAD_CHAR, Loaded, display_path, read_text
+from generator.loader import (
+    MAX_DEPTH,
+    RAW_BAD_CHAR,
+    Loaded,
+    display_path,
+    glued_key,
+    read_text,
+)
 
 #: libyaml's parser; without libyaml this reading would be no faster than the authority's.
 _LOADER = getattr(yaml, "CSafeLoader", None)
@@ -122,6 +129,8 @@ def _text(event: ScalarEvent) -> str:
     value = event.value
     if event.style == _PLAIN and (not value or _MAYBE_NOT_TEXT.match(value)):
         raise _Unusual
+    if event.style == _PLAIN and ":" in value and glued_key(value) is not None:
+        raise _Unusual  # "klausul:syfte.samverka": the authority names the missing space
     return value
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gettext
 import importlib
 import os
+import re
 import sys
 from contextvars import ContextVar, Token
 from functools import cache
@@ -145,6 +146,46 @@ def install_click_translations() -> None:
         module = sys.modules.get(f"click.{name}")
         if module is not None:
             _patch_click_module(module)
+    _patch_click_quotes()
+
+
+def quoted(text: str) -> str:
+    """``text`` in the quotation marks of the user's language: ”…” in Swedish, '…' in English."""
+    return f"'{text}'" if ui_language() == "en" else f"”{text}”"
+
+
+_SINGLE_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _requote(text: str) -> str:
+    """click's '…' around an option's name, as :func:`quoted` writes them."""
+    if ui_language() == "en" or not isinstance(text, str):
+        return text
+    return _SINGLE_QUOTED.sub(lambda m: quoted(m.group(1)), text)
+
+
+def _patch_click_quotes() -> None:
+    """click quotes names and values in its errors with ASCII '…' in code, not in its messages
+    ("Missing option '--reason'", "'x' is not one of 'tabell', 'json'"): in Swedish they become
+    ”…”, the one quotation mark of every other message.  Every error message of click is made
+    by a ``format_message`` of its exception classes, so those are wrapped, once; the language
+    is decided at each message."""
+    import click.exceptions
+
+    for value in vars(click.exceptions).values():
+        if isinstance(value, type) and issubclass(value, click.exceptions.ClickException):
+            original = value.__dict__.get("format_message")
+            if original is not None and not getattr(original, "_requoted", False):
+                value.format_message = _requoting(original)  # type: ignore[method-assign]
+
+
+def _requoting(function):  # type: ignore[no-untyped-def]
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return _requote(function(*args, **kwargs))
+
+    wrapper._requoted = True  # type: ignore[attr-defined]
+    wrapper.__doc__ = function.__doc__
+    return wrapper
 
 
 def _patch_click_module(module: object) -> None:

@@ -21,6 +21,7 @@ After composing, every key must be text (``1: x``, ``[a]: b`` and ``~: x`` are r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,11 +36,13 @@ from ruamel.yaml.events import (
     CollectionEndEvent,
     CollectionStartEvent,
     NodeEvent,
+    ScalarEvent,
 )
 from ruamel.yaml.reader import ReaderError
 
 from generator.exceptions import DataError, Problem
 from generator.i18n import _
+from generator.typing_mistakes import find_mistakes, mistake_near
 
 MAX_FILE_BYTES = 1_000_000
 #: Deeper than any data file needs (a sub-subsection's bullet list is about 13 levels deep), and
@@ -189,6 +192,14 @@ def load_yaml(path: Path) -> Loaded:
     return _parse(path, text, display)
 
 
+def load_text(text: str, path: Path, display: str) -> Loaded:
+    """Parse ``text`` as if it were the file ``path``: for a file about to be written (``init``),
+    checked before anything is written."""
+    if RAW_BAD_CHAR.search(text):
+        raise DataError(_raw_char_problems(text, display))
+    return _parse(path, text, display)
+
+
 def _parse(path: Path, text: str, display: str) -> Loaded:
     yaml = _yaml()
     problems: list[Problem] = []
@@ -201,7 +212,13 @@ def _parse(path: Path, text: str, display: str) -> Loaded:
         mark = _error_mark(err)
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        problems.append(Problem(display, line, column, "", _describe_yaml_error(err)))
+        # The parser stops where it gives up; the secretary's mistake is often a line or two
+        # before, and its advice is about that mistake (see generator/typing_mistakes.py).
+        mistake = None if _is_tab_error(err) else mistake_near(text, line)
+        if mistake is not None:
+            problems.append(Problem(display, mistake.line, mistake.column, "", mistake.message))
+        else:
+            problems.append(Problem(display, line, column, "", _describe_yaml_error(err)))
         raise DataError(problems) from None
     except ReaderError as err:
         problems.append(_reader_problem(err, text, display))
@@ -220,6 +237,11 @@ def _parse(path: Path, text: str, display: str) -> Loaded:
     except (TypeError, IndexError, ValueError, AttributeError, KeyError):
         # ruamel.yaml itself fails on a few odd texts (``a: -_``, ``? - a:``) instead of naming
         # them; whatever the parser trips over is still the file's mistake, not the program's.
+        found = find_mistakes(text)
+        if found:
+            first = found[0]
+            problems.append(Problem(display, first.line, first.column, "", first.message))
+            raise DataError(problems) from None
         problems.append(
             Problem(
                 display,
@@ -264,6 +286,20 @@ def _check_events(yaml: YAML, text: str, display: str) -> list[Problem]:
                 )
             )
             raise DataError(problems)
+        if isinstance(event, ScalarEvent) and event.style is None:
+            key = glued_key(event.value)
+            if key is not None:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column + len(key) + 1,
+                        "",
+                        _("there is no space after the colon; write '{key}: {value}'").format(
+                            key=key, value=shown(event.value[len(key) + 1 :])
+                        ),
+                    )
+                )
         tag = getattr(event, "tag", None)
         if tag is not None and str(tag) == _STR_TAG:
             problems.append(
@@ -306,6 +342,34 @@ def _check_events(yaml: YAML, text: str, display: str) -> list[Problem]:
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
     return problems
+
+
+def glued_key(value: str) -> str | None:
+    """``klausul`` of the text ``klausul:syfte.samverka``: a key of the data format glued to its
+    value.  Such a line is valid YAML (one text), but never what a secretary meant."""
+    key, colon, rest = value.partition(":")
+    if colon and rest[:1] not in ("", " ", "/") and key in _data_keys():
+        return key
+    return None
+
+
+@functools.cache
+def _data_keys() -> frozenset[str]:
+    """Every key the data files' schemas know (namn, klausul, stycke, fält, …)."""
+    from generator.schema import COUNCIL_SCHEMA, LIBRARY_SCHEMA, SETTINGS_SCHEMA
+
+    keys: set[str] = set()
+    stack: list[Any] = [COUNCIL_SCHEMA, LIBRARY_SCHEMA, SETTINGS_SCHEMA]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            keys.update(
+                node.get("properties", {}) if isinstance(node.get("properties"), dict) else ()
+            )
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(keys)
 
 
 def _short_tag(tag: str) -> str:
@@ -427,6 +491,11 @@ def _error_mark(err: MarkedYAMLError) -> Any:
     return err.problem_mark or err.context_mark
 
 
+def _is_tab_error(err: MarkedYAMLError) -> bool:
+    problem = (err.problem or "").lower()
+    return "tab" in problem or "'\\t'" in problem
+
+
 def _describe_yaml_error(err: MarkedYAMLError) -> str:
     problem = (err.problem or "").lower()
     context = (err.context or "").lower()
@@ -441,10 +510,20 @@ def _describe_yaml_error(err: MarkedYAMLError) -> str:
         return _("the same key appears twice")
     if "quoted scalar" in context:
         return _("a quotation mark opened here is never closed")
-    if "flow sequence" in context and "<stream end>" in problem:
-        return _("a '[' opened here is never closed with ']'")
-    if "flow mapping" in context and "<stream end>" in problem:
-        return _("a '{' opened here is never closed with '}'")
+    if "flow sequence" in context:
+        if "<stream end>" in problem:
+            return _("a '[' opened here is never closed with ']'")
+        return _(
+            "a '[' here starts a list on one line that is not closed on it; if the '[' belongs "
+            "to the text, put the whole text in quotes"
+        )
+    if "flow mapping" in context:
+        if "<stream end>" in problem:
+            return _("a '{' opened here is never closed with '}'")
+        return _(
+            "a '{' here starts a table on one line that is not closed on it; if the '{' belongs "
+            "to the text, put the whole text in quotes"
+        )
     if "another document" in problem or "single document" in context:
         return _(
             "a data file holds one document; remove the line '---' and what follows, or "

@@ -216,9 +216,10 @@ def render(
         dnr = str(DiaryNumber.parse(dnr))  # refuse a malformed number before anything is opened
     if decided is not None and decided < date:
         raise UsageError(
-            _("--decided {decided} is before the document date {date}").format(
-                decided=dates.iso(decided), date=dates.iso(date)
-            )
+            _(
+                "--decided {decided} is before the document date {date}; give the document's "
+                "own date with --date (on or before the decision date)"
+            ).format(decided=dates.iso(decided), date=dates.iso(date))
         )
     loaded = load_councils(workspace, names)
     if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
@@ -323,6 +324,34 @@ def _register(workspace: Workspace, option: Path | None) -> Register:
     return Register(register_path(workspace, option and str(option)))
 
 
+def _existing_register(workspace: Workspace, option: Path | None) -> Register | None:
+    """The register to read, or None when the workspace has none yet (nothing issued so far).
+
+    A command that only reads never creates a register: an empty file made by ``register list``
+    would look like a diarium in which nothing was ever issued.  A register the user named
+    (``--register`` or ``$UPPDRAG_REGISTER``) that does not exist is a mistake, said as one.
+    """
+    path = register_path(workspace, option and str(option))
+    if path.exists():
+        return Register(path)
+    if option or os.environ.get(REGISTER_ENV):
+        raise RegisterError(
+            _("there is no register {path}; check --register or ${env}").format(
+                path=path, env=REGISTER_ENV
+            )
+        )
+    return None
+
+
+def _no_such_number(workspace: Workspace, dnr: str) -> RegisterError:
+    number = str(DiaryNumber.parse(dnr))
+    return RegisterError(
+        _("{dnr} is not in the register {path}").format(
+            dnr=number, path=register_path(workspace, None)
+        )
+    )
+
+
 def _issue_or_fail(reg: Register, dnr: str) -> Issue:
     number = str(DiaryNumber.parse(dnr))
     issue = reg.get(number)
@@ -347,7 +376,10 @@ def decide(
     """
     settings = workspace.load_settings()
     sound_template(workspace.template_path)  # the one template check, as render and reissue
-    with _register(workspace, register) as reg:
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        raise _no_such_number(workspace, dnr)
+    with existing as reg:
         recover(reg, notify, workspace.output_dir)
         issue = _issue_or_fail(reg, dnr)
         if issue.status != "utkast":
@@ -392,7 +424,10 @@ def decide(
 
 def void(workspace: Workspace, dnr: str, reason: str, *, register: Path | None = None) -> Issue:
     """``uppdrag register void``: a number is voided with a reason, never deleted."""
-    with _register(workspace, register) as reg:
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        raise _no_such_number(workspace, dnr)
+    with existing as reg:
         issue = _issue_or_fail(reg, dnr)
         return reg.void(issue.dnr, reason)
 
@@ -405,28 +440,40 @@ def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) ->
 def list_issues(
     workspace: Workspace, *, council: str | None = None, register: Path | None = None
 ) -> list[Issue]:
-    with _register(workspace, register) as reg:
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        return []
+    with existing as reg:
         return reg.list(council)
 
 
 def show(
     workspace: Workspace, dnr: str, *, register: Path | None = None
 ) -> tuple[Issue, list[dict]]:
-    with _register(workspace, register) as reg:
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        raise _no_such_number(workspace, dnr)
+    with existing as reg:
         issue = _issue_or_fail(reg, dnr)
         return issue, reg.history(issue.dnr)
 
 
 def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:
     """``uppdrag verify``: every issued file against its recorded SHA-256."""
-    with _register(workspace, register) as reg:
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        return []
+    with existing as reg:
         return reg.verify()
 
 
 def diarium_rows(workspace: Workspace, *, register: Path | None = None) -> list[dict[str, str]]:
     """Rows for the official diarium: every number that has been issued or voided (not pending)."""
     settings = workspace.load_settings()
-    with _register(workspace, register) as reg:
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        return []
+    with existing as reg:
         issues = [i for i in reg.list() if i.status != "pending"]
     return diarium_csv_rows(
         issues,

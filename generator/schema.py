@@ -245,6 +245,12 @@ def suggest(word: str, choices: list[str]) -> str | None:
 
 
 def unknown_key_message(key: str, choices: list[str]) -> str:
+    if " " in key.strip():
+        # No key has a space: this is a text with a colon in it ("Följa upp: resultatet").
+        return _(
+            "'{key}: …' reads as a key because of the colon; if it is text, put the whole "
+            "text in quotes"
+        ).format(key=shown(key))
     guess = suggest(key, choices)
     if guess:
         return _("unknown key '{key}' – did you mean '{guess}'?").format(

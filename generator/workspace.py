@@ -1,6 +1,9 @@
 """Where things are: the workspace folder that holds ``data/``, ``templates/`` and ``output/``.
 
-The commands run in a workspace, normally the current folder.  Loading the settings and the clause
+The commands run in a workspace: the current folder or the nearest folder above it that holds
+``data/`` and ``templates/``, the way git finds its repository, so that a command typed in
+``data/councils/`` works too.  Outside any workspace a command refuses (exit 2) before it reads or
+creates anything, in particular never an empty register.  Loading the settings and the clause
 library happens here, once per command, with schema problems reported for each file.
 """
 
@@ -15,6 +18,15 @@ from generator.i18n import _
 from generator.loader import Loaded, load_yaml
 from generator.model import Settings
 from generator.schema import LIBRARY_SCHEMA, SETTINGS_SCHEMA, validate
+
+
+class NotInWorkspace(UsageError):
+    """The command was run where no workspace is: it does nothing and says where to run."""
+
+
+def is_workspace(folder: Path) -> bool:
+    """A workspace is a folder with ``data/`` and ``templates/`` (what ``uppdrag init`` makes)."""
+    return (folder / "data").is_dir() and (folder / "templates").is_dir()
 
 
 @dataclass
@@ -32,7 +44,26 @@ class Workspace:
 
     @classmethod
     def here(cls) -> Workspace:
-        return cls(Path.cwd())
+        """The workspace of the current folder (see :meth:`find`)."""
+        return cls.find(Path.cwd())
+
+    @classmethod
+    def find(cls, start: Path) -> Workspace:
+        """``start`` or the nearest folder above it with ``data/`` and ``templates/``.
+
+        Raises :class:`NotInWorkspace` when there is none, naming the folder and how to start one.
+        """
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if is_workspace(folder):
+                return cls(folder)
+        raise NotInWorkspace(
+            _(
+                "{folder} is not in a workspace (no folder here or above it holds data/ and "
+                "templates/); run uppdrag in the workspace folder or a folder inside it, or start "
+                "a new workspace with: uppdrag init FOLDER"
+            ).format(folder=start)
+        )
 
     @property
     def data_dir(self) -> Path:

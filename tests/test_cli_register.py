@@ -322,17 +322,17 @@ def test_verify_finds_modified_and_missing_files(workspace: Path, uppdrag: Run) 
 # -- listing and export -------------------------------------------------------------------------
 
 LIST_COLUMNS = [
-    "dnr",
-    "council",
-    "date",
-    "decided",
-    "status",
-    "subject",
-    "path",
-    "sha256",
-    "supersedes",
-    "superseded_by",
-    "reason",
+    "Diarienummer",
+    "Råd",
+    "Datum",
+    "Beslutsdatum",
+    "Status",
+    "Ärendemening",
+    "Fil",
+    "SHA-256",
+    "Ersätter",
+    "Ersatt av",
+    "Skäl",
 ]
 EXPORT_COLUMNS = [
     "Diarienummer",
@@ -342,11 +342,17 @@ EXPORT_COLUMNS = [
     "Avsändare",
     "Mottagare",
     "Status",
+    "Beslutsdatum",
+    "Ersätter",
+    "Ersatt av",
+    "Makuleringsskäl",
 ]
 
 
-def _csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+def _csv(text: str, separator: str = ";") -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV as a Swedish Excel reads it: it must start with the UTF-8 BOM."""
+    assert text.startswith("\ufeff"), "without the BOM Excel shows å, ä and ö wrongly"
+    reader = csv.DictReader(io.StringIO(text[1:]), delimiter=separator)
     records = list(reader)
     return list(reader.fieldnames or []), records
 
@@ -356,8 +362,8 @@ def test_list_csv_and_export(workspace: Path, uppdrag: Run) -> None:
     render(uppdrag, "primarvard")
     header, records = _csv(ok(uppdrag("register", "list", "--format", "csv")).stdout)
     assert header == LIST_COLUMNS
-    assert [r["dnr"] for r in records] == ["RS 2024-00001", "RS 2024-00002"]
-    assert records[0]["status"] == "utkast"
+    assert [r["Diarienummer"] for r in records] == ["RS 2024-00001", "RS 2024-00002"]
+    assert records[0]["Status"] == "utkast"
 
     header, records = _csv(ok(uppdrag("register", "export")).stdout)
     assert header == EXPORT_COLUMNS
@@ -369,10 +375,35 @@ def test_list_csv_and_export(workspace: Path, uppdrag: Run) -> None:
         "Avsändare": "Karin Looström Muth",
         "Mottagare": "Ordförande, samordningsråd onkologi",
         "Status": "utkast",
+        "Beslutsdatum": "",
+        "Ersätter": "",
+        "Ersatt av": "",
+        "Makuleringsskäl": "",
     }
     target = workspace / "export.csv"
     ok(uppdrag("register", "export", "-o", str(target)))
     assert _csv(target.read_text("utf-8"))[0] == EXPORT_COLUMNS
+
+
+def test_export_has_decision_replacement_and_void_columns(workspace: Path, uppdrag: Run) -> None:
+    render(uppdrag, "onkologi")  # RS 2024-00001
+    render(uppdrag, "primarvard")  # RS 2024-00002
+    ok(uppdrag("decide", "RS 2024-00001", "--date", "2024-06-03"))
+    ok(uppdrag("reissue", "onkologi", "--reason", "Ny rutin", "--date", "2024-06-10"))
+    ok(uppdrag("register", "void", "RS 2024-00002", "--reason", "Fel råd"))
+    header, records = _csv(ok(uppdrag("register", "export")).stdout)
+    by_number = {r["Diarienummer"]: r for r in records}
+    assert by_number["RS 2024-00001"]["Beslutsdatum"] == "2024-06-03"
+    assert by_number["RS 2024-00001"]["Ersatt av"] == "RS 2024-00003"
+    assert by_number["RS 2024-00001"]["Makuleringsskäl"] == ""
+    assert by_number["RS 2024-00003"]["Ersätter"] == "RS 2024-00001"
+    assert by_number["RS 2024-00002"]["Status"] == "makulerad"
+    assert by_number["RS 2024-00002"]["Makuleringsskäl"] == "Fel råd"
+    # Other spreadsheets: a comma or a tab, as asked.
+    comma = ok(uppdrag("register", "export", "--separator", ",")).stdout
+    assert _csv(comma, ",")[0] == EXPORT_COLUMNS
+    tab = ok(uppdrag("register", "list", "--format", "csv", "--separator", "tab")).stdout
+    assert _csv(tab, "\t")[0] == LIST_COLUMNS
 
 
 def test_list_csv_header_does_not_depend_on_the_content(workspace: Path, uppdrag: Run) -> None:

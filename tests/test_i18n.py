@@ -131,16 +131,16 @@ def test_help_is_english_when_asked(run: Callable[..., Result], env: dict[str, s
 def test_errors_are_swedish_by_default(run: Callable[..., Result], env: dict[str, str]) -> None:
     bad_date = run(["render", "--date", "2024-13-01", "onkologi"], **env)
     assert bad_date.exit_code != 0
-    assert "'2024-13-01' är inget datum" in bad_date.output, bad_date.output
+    assert "”2024-13-01” är inget datum" in bad_date.output, bad_date.output
 
     missing = run(["register", "void", "RS 2024-00001"], **env)
     assert missing.exit_code == 2
-    assert "Fel: Ange alternativet '--reason'." in missing.output, missing.output
-    assert "Skriv 'uppdrag register void --help' för att få hjälp." in missing.output
+    assert "Fel: Ange alternativet ”--reason”." in missing.output, missing.output
+    assert "Skriv ”uppdrag register void --help” för att få hjälp." in missing.output
 
     unknown = run(["render", "--bogus"], **env)
     assert unknown.exit_code == 2
-    assert "Alternativet '--bogus' finns inte." in unknown.output, unknown.output
+    assert "Alternativet ”--bogus” finns inte." in unknown.output, unknown.output
 
 
 @pytest.mark.parametrize("env", ENGLISH)
@@ -184,7 +184,7 @@ def test_install_click_translations_is_idempotent() -> None:
         pytest.param(
             {"LANG": "C"},
             [
-                "Användning: uppdrag [OPTIONS] COMMAND",
+                "Användning: uppdrag [ALTERNATIV] KOMMANDO",
                 "Uppdragshandlingar för samordningsråd: data in",
                 "Alternativ:",
                 "Visa versionen och avsluta.",

@@ -131,5 +131,6 @@ def test_outside_a_workspace_says_where_to_run(tmp_path: Path, uppdrag, monkeypa
     monkeypatch.chdir(tmp_path)
     result = uppdrag("render", "onkologi")
     assert result.exit_code == 2
-    assert "there is no data/ folder here" in result.output
+    assert "is not in a workspace" in result.output
+    assert "uppdrag init" in result.output
     assert list(tmp_path.iterdir()) == []

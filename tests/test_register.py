@@ -575,6 +575,10 @@ def test_list_latest_and_exports(reg: Register, tmp_path: Path) -> None:
         "Avsändare": "Regionstyrelsen",
         "Mottagare": "onkologi",
         "Status": "utkast",
+        "Beslutsdatum": "",
+        "Ersätter": "",
+        "Ersatt av": "",
+        "Makuleringsskäl": "",
     }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=DIARIUM_COLUMNS)

@@ -16,7 +16,7 @@ from generator.i18n import _, install_click_translations
 # commands are built.
 install_click_translations()
 
-from generator.cli import data, diarium, documents, serve  # noqa: E402
+from generator.cli import data, diarium, documents, init, serve  # noqa: E402
 from generator.cli.base import Group  # noqa: E402
 
 
@@ -33,6 +33,7 @@ def main() -> None:
 
 
 for command in (
+    init.init,
     documents.render,
     documents.decide,
     documents.reissue,

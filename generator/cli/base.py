@@ -19,25 +19,54 @@ import click
 
 from generator.i18n import _
 
+#: The date format the options take, as their help shows it (ÅÅÅÅ-MM-DD in Swedish).
+DATE_METAVAR = _("YYYY-MM-DD")
+#: Exit status when the reader of the output went away (``uppdrag register list | head``): the
+#: shell's own for a process ended by SIGPIPE, so a script still sees that the output was cut.
+BROKEN_PIPE_EXIT = 141
+
 
 def echo_error(message: str) -> None:
-    click.secho(message, fg="red", err=True)
+    """One error, in the one style of every message: the prefix "Error:" ("Fel:") once."""
+    click.secho(_("Error: {message}").format(message=message), fg="red", err=True)
 
 
 class Group(click.Group):
-    """Turns user errors into messages and internal errors into a short note plus a report."""
+    """Turns user errors into messages and internal errors into a short note plus a report.
+
+    Every command added gets click's usage words ("[OPTIONS]", "COMMAND [ARGS]...") in the
+    user's language, also those of command modules that do not know about it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
+        kwargs.setdefault("subcommand_metavar", _("COMMAND [ARGS]..."))
+        super().__init__(*args, **kwargs)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if cmd.options_metavar == "[OPTIONS]":
+            cmd.options_metavar = _("[OPTIONS]")
+        if isinstance(cmd, click.Group) and cmd.subcommand_metavar == "COMMAND [ARGS]...":
+            cmd.subcommand_metavar = _("COMMAND [ARGS]...")
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from generator.exceptions import UppdragError
 
         resolved_folder.cache_clear()  # folders are resolved once per command, not for ever
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if ctx.parent is None:
+                sys.stdout.flush()  # a broken pipe shows here, not after the command has returned
+            return result
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(BROKEN_PIPE_EXIT)
         except UppdragError as err:
             header = error_header(err)
+            echo_error(header or str(err))
             if header:
-                echo_error(header)
-            echo_error(str(err))
+                click.secho(str(err), fg="red", err=True)
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -48,11 +77,21 @@ class Group(click.Group):
             report = write_report()
             echo_error(
                 _(
-                    "Internal error in uppdrag (not a mistake in your data). "
+                    "internal error in uppdrag (not a mistake in your data). "
                     "Nothing was issued. Full report: {path}"
                 ).format(path=report)
             )
             ctx.exit(70)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: nothing more reaches the reader, and Python's flush at exit must not
+    complain about it either (it would print "Exception ignored … BrokenPipeError")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no real stdout (tests)
+        pass
 
 
 def error_header(err: Exception) -> str:
@@ -82,7 +121,9 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
         return None
     from generator.dates import parse_date
 
-    return parse_date(value, f"--{param.name}")
+    # The option as the user typed it: decide's --date is stored as "decided".
+    long_names = [o for o in param.opts if o.startswith("--")] or [f"--{param.name}"]
+    return parse_date(value, long_names[0])
 
 
 def workspace():
@@ -131,18 +172,41 @@ register_option = click.option(
 )
 
 
-def write_csv(rows: list[dict[str, Any]], columns: list[str], output: Path | None = None) -> None:
+#: ``--separator`` of the CSV commands: the word for each choice, and the character.
+SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
+
+separator_option = click.option(
+    "--separator",
+    type=click.Choice(list(SEPARATORS)),
+    default=";",
+    show_default=True,
+    help=_("Column separator: ; opens in a Swedish Excel by double-click; , or tab for others."),
+)
+
+
+def write_csv(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    output: Path | None = None,
+    separator: str = ";",
+) -> None:
+    """CSV a spreadsheet opens into columns: UTF-8 with a BOM (Excel reads å, ä, ö right only
+    then), semicolons by default (a Swedish Excel expects them, as the decimal mark is a comma),
+    on the screen or into a file alike, so that ``> lista.csv`` works as well as ``-o``."""
     import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(
+        buffer, fieldnames=columns, extrasaction="ignore", delimiter=SEPARATORS[separator]
+    )
     writer.writeheader()
     writer.writerows(rows)
     if output is None:
         click.echo(buffer.getvalue(), nl=False)
     else:
-        output.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        output.write_text(buffer.getvalue(), encoding="utf-8")
         click.echo(str(output))
 
 

@@ -9,20 +9,27 @@ import click
 
 from generator.cli.base import (
     display,
+    echo_error,
     register_option,
     workspace,
 )
 from generator.i18n import _
 
 
-@click.command(help=_("Check the data and the template without rendering anything."))
-@click.argument("paths", nargs=-1)
+@click.command(
+    short_help=_("Check the data and the template without rendering anything."),
+    help=_(
+        "Check the data and the template without rendering anything: every council, "
+        "or the council files or ids given."
+    ),
+)
+@click.argument("paths", nargs=-1, metavar=_("[FILES]..."))
 @click.option(
     "--a11y",
     "a11y_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.docx",
+    metavar=_("FILE.docx"),
     help=_("Also check a rendered document's accessibility."),
 )
 def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
@@ -30,9 +37,9 @@ def check(paths: tuple[str, ...], a11y_files: tuple[Path, ...]) -> None:
 
     findings = run_check(workspace(), list(paths))
     for problem in findings.errors:
-        click.secho(_("error: {problem}").format(problem=problem), fg="red", err=True)
+        echo_error(str(problem))
     for problem in findings.warnings:
-        click.secho(_("warning: {problem}").format(problem=problem), fg="yellow", err=True)
+        click.secho(_("Warning: {message}").format(message=problem), fg="yellow", err=True)
     failed = not findings.ok
     for path in a11y_files:
         failed = _check_a11y(path) or failed
@@ -61,6 +68,7 @@ def _check_a11y(path: Path) -> bool:
 
 @click.command(
     "import",
+    short_help=_("Import an existing mandate into a council file."),
     help=_(
         "Import existing mandates (.docx files, text exports, or a folder of them) as one "
         "batch: text that two or more share becomes a clause of the library, each council "
@@ -68,7 +76,13 @@ def _check_a11y(path: Path) -> bool:
         "council's earlier issue. Try it first with --dry-run."
     ),
 )
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar=_("FILES..."),
+    type=click.Path(exists=True, path_type=Path),
+)
 @click.option(
     "-o",
     "--output",
@@ -83,10 +97,24 @@ def _check_a11y(path: Path) -> bool:
     is_flag=True,
     help=_("Show what would be learned and written, and write nothing."),
 )
-@click.option("--organisation", help=_("The organisation's name, instead of the settings'."))
-@click.option("--series", help=_("The diary series prefix (e.g. RS), instead of the settings'."))
-@click.option("--signatory", help=_("The signatory's name, instead of the settings'."))
-@click.option("--signatory-title", help=_("The signatory's title, instead of the settings'."))
+@click.option(
+    "--organisation",
+    metavar=_("NAME"),
+    help=_("The organisation's name, instead of the settings'."),
+)
+@click.option(
+    "--series",
+    metavar=_("SERIES"),
+    help=_("The diary series prefix (e.g. RS), instead of the settings'."),
+)
+@click.option(
+    "--signatory", metavar=_("NAME"), help=_("The signatory's name, instead of the settings'.")
+)
+@click.option(
+    "--signatory-title",
+    metavar=_("TITLE"),
+    help=_("The signatory's title, instead of the settings'."),
+)
 @register_option
 def import_(
     files: tuple[Path, ...],
@@ -117,14 +145,18 @@ def import_(
 
 @click.command(
     "new",
+    short_help=_("Start a council file with the standard clauses."),
     help=_(
         "Start a council file with the standard clauses; what only the council "
         "can say is marked ATT FYLLA I."
     ),
 )
-@click.argument("council_id")
+@click.argument("council_id", metavar=_("COUNCIL_ID"))
 @click.option(
-    "--name", required=True, help=_('The council\'s name, e.g. "Samordningsråd kirurgi".')
+    "--name",
+    required=True,
+    metavar=_("NAME"),
+    help=_('The council\'s name, e.g. "Samordningsråd kirurgi".'),
 )
 @click.option(
     "-o",

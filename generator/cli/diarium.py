@@ -12,6 +12,7 @@ from generator.cli.base import (
     Group,
     display,
     register_option,
+    separator_option,
     table,
     workspace,
     write_csv,
@@ -19,12 +20,18 @@ from generator.cli.base import (
 from generator.i18n import _
 
 
-@click.command(help=_("Check every issued file against the SHA-256 recorded in the register."))
+@click.command(
+    short_help=_("Check that every issued file is as registered."),
+    help=_("Check every issued file against the SHA-256 recorded in the register."),
+)
 @register_option
 def verify(register: Path | None) -> None:
     from generator import main as work
 
     results = work.verify(workspace(), register=register)
+    if not results:
+        click.echo(_("No number has been issued yet; there is nothing to verify."))
+        return
     bad = [r for r in results if r[2] != "ok"]
     labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
     for dnr, path, state in bad:
@@ -48,34 +55,47 @@ def verify(register: Path | None) -> None:
     )
 
 
-@click.group(cls=Group, help=_("Read and maintain the diary register (diarium)."))
+@click.group(
+    cls=Group,
+    short_help=_("Read and maintain the diary register (diarium)."),
+    help=_("Read and maintain the diary register (diarium)."),
+)
 def register() -> None:
     pass
 
 
-@register.command("list", help=_("List the register's numbers."))
-@click.option("--council", help=_("Only this council (its id, e.g. onkologi)."))
+@register.command(
+    "list", short_help=_("List the register's numbers."), help=_("List the register's numbers.")
+)
+@click.option(
+    "--council", metavar=_("COUNCIL"), help=_("Only this council (its id, e.g. onkologi).")
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
+    type=click.Choice(["tabell", "json", "csv"]),
+    default="tabell",
     show_default=True,
+    help=_("A table to read, JSON, or CSV for a spreadsheet."),
 )
+@separator_option
 @register_option
-def register_list(council: str | None, fmt: str, register: Path | None) -> None:
+def register_list(council: str | None, fmt: str, separator: str, register: Path | None) -> None:
     from generator import main as work
     from generator.register import issues_as_dicts
 
-    rows = issues_as_dicts(work.list_issues(workspace(), council=council, register=register))
+    issues = work.list_issues(workspace(), council=council, register=register)
+    rows = issues_as_dicts(issues)
     if fmt == "json":
         import json
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        from generator.register import ISSUE_COLUMNS
+        from generator.register import ISSUE_CSV_HEADERS, issues_as_csv_rows
 
-        write_csv(rows, list(ISSUE_COLUMNS))
+        write_csv(issues_as_csv_rows(issues), list(ISSUE_CSV_HEADERS.values()), None, separator)
+    elif not rows:
+        click.echo(_("No number has been issued yet; the register is empty."))
     else:
         columns = [
             ("dnr", _("Number")),
@@ -88,8 +108,12 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
         table([{k: (r[k] or "") for k, _h in columns} for r in rows], columns)
 
 
-@register.command("show", help=_("The whole history of one diary number."))
-@click.argument("dnr")
+@register.command(
+    "show",
+    short_help=_("The whole history of one diary number."),
+    help=_("The whole history of one diary number."),
+)
+@click.argument("dnr", metavar="DNR")
 @register_option
 def register_show(dnr: str, register: Path | None) -> None:
     from generator import main as work
@@ -107,7 +131,28 @@ def register_show(dnr: str, register: Path | None) -> None:
         click.echo(f"  {f.kind:9} {display(Path(f.path))}  {f.sha256 or ''}")
     click.echo(_("History:"))
     for event in events:
-        click.echo(f"  {event['timestamp']}  {_describe_event(event)}  ({event['actor']})")
+        when = _local_time(event["timestamp"])
+        click.echo(f"  {when}  {_describe_event(event)}  ({_person(event['actor'])})")
+
+
+def _local_time(timestamp: str) -> str:
+    """An event's time (stored in UTC) as the registrar reads a clock: Swedish time, minutes."""
+    import datetime as dt
+
+    from generator.dates import TIME_ZONE
+
+    try:
+        moment = dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(TIME_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def _person(actor: str) -> str:
+    """Who did it: the user's name, without the host and process number the log keeps."""
+    return actor.split("@", 1)[0] or actor
 
 
 def _describe_event(event: dict[str, Any]) -> str:
@@ -115,7 +160,11 @@ def _describe_event(event: dict[str, Any]) -> str:
     detail = event.get("detail") or {}
     path = display(Path(detail["path"])) if detail.get("path") else ""
     texts = {
-        "reserved": _("number taken for {subject}").format(subject=detail.get("subject", "")),
+        "reserved": (
+            _("the number was registered for {subject}")
+            if detail.get("external")
+            else _("the number was given to {subject}")
+        ).format(subject=detail.get("subject", "")),
         "written": _("file written: {path}").format(path=path),
         "superseded": _("superseded by {dnr}: {reason}").format(
             dnr=detail.get("by", ""), reason=detail.get("reason") or "–"
@@ -133,9 +182,13 @@ def _describe_event(event: dict[str, Any]) -> str:
     return texts.get(event["event"], event["event"])
 
 
-@register.command("void", help=_("Void (makulera) a number, with a reason. Nothing is deleted."))
-@click.argument("dnr")
-@click.option("--reason", required=True, help=_("Why the number is voided."))
+@register.command(
+    "void",
+    short_help=_("Void (makulera) a number, with a reason."),
+    help=_("Void (makulera) a number, with a reason. Nothing is deleted."),
+)
+@click.argument("dnr", metavar="DNR")
+@click.option("--reason", required=True, metavar=_("REASON"), help=_("Why the number is voided."))
 @register_option
 def register_void(dnr: str, reason: str, register: Path | None) -> None:
     from generator import main as work
@@ -146,12 +199,13 @@ def register_void(dnr: str, reason: str, register: Path | None) -> None:
 
 @register.command(
     "set-next",
+    short_help=_("Set the next number of a series."),
     help=_(
         'Set the next number of a series, e.g. "RS 2026-01234", to '
         "continue the official diarium's sequence."
     ),
 )
-@click.argument("dnr")
+@click.argument("dnr", metavar="DNR")
 @register_option
 def register_set_next(dnr: str, register: Path | None) -> None:
     from generator import main as work
@@ -162,6 +216,7 @@ def register_set_next(dnr: str, register: Path | None) -> None:
 
 @register.command(
     "export",
+    short_help=_("CSV for import into the official diarium."),
     help=_(
         "CSV for import into the official diarium: number, date, "
         "subject line, document type, sender, recipient."
@@ -173,11 +228,12 @@ def register_set_next(dnr: str, register: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help=_("Write to this file instead of the screen."),
 )
+@separator_option
 @register_option
-def register_export(output: Path | None, register: Path | None) -> None:
+def register_export(output: Path | None, separator: str, register: Path | None) -> None:
     from generator import main as work
 
     rows = work.diarium_rows(workspace(), register=register)
     from generator.register import DIARIUM_COLUMNS
 
-    write_csv(rows, list(DIARIUM_COLUMNS), output)
+    write_csv(rows, list(DIARIUM_COLUMNS), output, separator)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from generator.cli.base import (
+    DATE_METAVAR,
     Progress,
     date_option,
     display,
@@ -20,13 +21,19 @@ from generator.cli.base import (
 from generator.i18n import _
 
 
-@click.command(help=_("Render a new, dated and diary-numbered mandate for each council file."))
-@click.argument("files", nargs=-1, required=True)
+@click.command(
+    short_help=_("Issue a dated, diary-numbered mandate for each council."),
+    help=_(
+        "Issue a new, dated and diary-numbered mandate for each council: FILES are council "
+        "files or council ids (data/councils/onkologi.yaml or onkologi)."
+    ),
+)
+@click.argument("files", nargs=-1, required=True, metavar=_("FILES..."))
 @click.option(
     "--date",
     "date",
     callback=date_option,
-    metavar="YYYY-MM-DD",
+    metavar=DATE_METAVAR,
     help=_("Document date (default: today, Stockholm time)."),
 )
 @click.option(
@@ -37,7 +44,7 @@ from generator.i18n import _
 @click.option(
     "--decided",
     callback=date_option,
-    metavar="YYYY-MM-DD",
+    metavar=DATE_METAVAR,
     help=_("Date of the decision (default: the placeholder to be filled in)."),
 )
 @click.option(
@@ -88,18 +95,19 @@ def render(
 
 
 @click.command(
+    short_help=_("Fill in the decision date of an issued draft."),
     help=_(
         "Fill in the decision date: writes the decided version of an issued draft "
         "as a new file of the same number."
-    )
+    ),
 )
-@click.argument("dnr")
+@click.argument("dnr", metavar="DNR")
 @click.option(
     "--date",
     "decided",
     callback=date_option,
     required=True,
-    metavar="YYYY-MM-DD",
+    metavar=DATE_METAVAR,
     help=_("Date of the decision."),
 )
 @register_option
@@ -112,19 +120,25 @@ def decide(dnr: str, decided: dt.date, register: Path | None, pdf: bool) -> None
 
 
 @click.command(
+    short_help=_("Re-issue mandates after a change, with the changes shown."),
     help=_(
         "Re-issue mandates after a policy change: a new number for each council, "
         "naming the number it replaces, with the changes shown."
-    )
+    ),
 )
-@click.argument("councils", nargs=-1)
+@click.argument("councils", nargs=-1, metavar=_("[COUNCILS]..."))
 @click.option("--all", "all_councils", is_flag=True, help=_("Every council in data/councils/."))
-@click.option("--reason", required=True, help=_("Why the mandates are re-issued (recorded)."))
+@click.option(
+    "--reason",
+    required=True,
+    metavar=_("REASON"),
+    help=_("Why the mandates are re-issued (recorded)."),
+)
 @click.option(
     "--date",
     "date",
     callback=date_option,
-    metavar="YYYY-MM-DD",
+    metavar=DATE_METAVAR,
     help=_("Document date (default: today, Stockholm time)."),
 )
 @click.option(
@@ -213,8 +227,13 @@ def reissue(
             click.echo(display(o.review))
 
 
-@click.command(help=_("Draw a Word document as page images (PNG), as LibreOffice lays it out."))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.command(
+    short_help=_("Draw a Word document as page images (PNG)."),
+    help=_("Draw a Word document as page images (PNG), as LibreOffice lays it out."),
+)
+@click.argument(
+    "file", metavar=_("FILE"), type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -226,6 +245,7 @@ def reissue(
     "--dpi",
     type=click.IntRange(30, 300),
     default=80,
+    metavar="DPI",
     show_default=True,
     help=_("Resolution of the images."),
 )

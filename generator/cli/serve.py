@@ -8,18 +8,35 @@ from generator.cli.base import workspace
 from generator.i18n import _
 
 
-@click.command(help=_("Start the web front end for this workspace and print its address."))
+@click.command(
+    short_help=_("Start the web front end for this workspace."),
+    help=_(
+        "Start the web front end for this workspace and print its address. Only this "
+        "machine can reach it unless --host says otherwise."
+    ),
+)
 @click.option(
     "--host",
     default="127.0.0.1",
+    metavar=_("ADDRESS"),
     show_default=True,
     help=_("Address to listen on (127.0.0.1: only this machine)."),
 )
 @click.option(
-    "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help=_("Port.")
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8080,
+    show_default=True,
+    metavar=_("PORT"),
+    help=_("The port to listen on."),
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help=_("Worker threads.")
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help=_("How many requests are served at once."),
 )
 def serve(host: str, port: int, threads: int) -> None:
     import waitress

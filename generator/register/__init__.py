@@ -25,7 +25,9 @@ from generator.register.allocation import AllocationMixin
 from generator.register.export import (
     DIARIUM_COLUMNS,
     ISSUE_COLUMNS,
+    ISSUE_CSV_HEADERS,
     diarium_csv_rows,
+    issues_as_csv_rows,
     issues_as_dicts,
 )
 from generator.register.lifecycle import LifecycleMixin
@@ -56,6 +58,7 @@ __all__ = [
     "FILE_KINDS",
     "FILE_STATES",
     "ISSUE_COLUMNS",
+    "ISSUE_CSV_HEADERS",
     "SCHEMA_VERSION",
     "STALE_AFTER",
     "STATUSES",
@@ -64,6 +67,7 @@ __all__ = [
     "Register",
     "Request",
     "diarium_csv_rows",
+    "issues_as_csv_rows",
     "issues_as_dicts",
     "pid_alive",
     "sha256_file",

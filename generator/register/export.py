@@ -27,6 +27,32 @@ ISSUE_COLUMNS = (
 )
 
 
+#: The columns of ``register list --format csv`` as a spreadsheet shows them: the registrar's
+#: words, the same in every language (a saved spreadsheet's columns must not change with the
+#: reader's locale), named like those of the diarium export.
+ISSUE_CSV_HEADERS = {
+    "dnr": "Diarienummer",
+    "council": "Råd",
+    "date": "Datum",
+    "decided": "Beslutsdatum",
+    "status": "Status",
+    "subject": "Ärendemening",
+    "path": "Fil",
+    "sha256": "SHA-256",
+    "supersedes": "Ersätter",
+    "superseded_by": "Ersatt av",
+    "reason": "Skäl",
+}
+
+
+def issues_as_csv_rows(issues: list[Issue]) -> list[dict[str, Any]]:
+    """Rows for ``register list --format csv``: :func:`issues_as_dicts` under Swedish headers."""
+    return [
+        {ISSUE_CSV_HEADERS[key]: value for key, value in row.items()}
+        for row in issues_as_dicts(issues)
+    ]
+
+
 def issues_as_dicts(issues: list[Issue]) -> list[dict[str, Any]]:
     """Flat dictionaries for JSON and CSV output (files are summarised by the newest one)."""
     return [
@@ -55,6 +81,10 @@ DIARIUM_COLUMNS = (
     "Avsändare",
     "Mottagare",
     "Status",
+    "Beslutsdatum",
+    "Ersätter",
+    "Ersatt av",
+    "Makuleringsskäl",
 )
 
 
@@ -75,6 +105,11 @@ def diarium_csv_rows(
             "Avsändare": sender,
             "Mottagare": recipient_of(issue),
             "Status": issue.status,
+            "Beslutsdatum": issue.decided or "",
+            "Ersätter": issue.supersedes or "",
+            "Ersatt av": issue.superseded_by or "",
+            # The reason column holds why a number was voided, or why it was replaced.
+            "Makuleringsskäl": (issue.reason or "") if issue.status == "makulerad" else "",
         }
         for issue in issues
     ]

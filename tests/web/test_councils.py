@@ -313,7 +313,7 @@ def test_an_unfilled_or_broken_council_is_not_issued(
     )
     response = issue(client)
     assert response.status_code == 400
-    assert "okänd klausul 'syfte.okand'" in html_lib.unescape(text_of(response))
+    assert "okänd klausul ”syfte.okand”" in html_lib.unescape(text_of(response))
     assert not Register(web_workspace / "output" / "diarium.sqlite").list()
 
 
@@ -359,7 +359,7 @@ def test_new_council_checks_its_id_and_name(client: FlaskClient, web_workspace: 
     response = client.post("/rad/nytt", data={"csrf_token": token, "id": "Hjärta", "name": ""})
     assert response.status_code == 422
     page = text_of(response)
-    assert "'Hjärta' kan inte vara id för ett råd" in html_lib.unescape(page)
+    assert "”Hjärta” kan inte vara id för ett råd" in html_lib.unescape(page)
     assert 'aria-describedby="id-hint id-error"' in page and 'id="name-error"' in page
     taken = client.post("/rad/nytt", data={"csrf_token": token, "id": "onkologi", "name": "X"})
     assert taken.status_code == 422 and "finns redan" in text_of(taken)
