@@ -1,0 +1,264 @@
+"""The clause library seen from the councils, and a clause's text changed safely.
+
+:func:`clause_index` tells for each clause which councils use it and which have their own
+version (``klausuler:`` in the council file): what a change to the library will touch.
+:func:`propose` shows the word diff of a new text and checks it with the library's schema, and
+:func:`save_text` writes it back with ruamel round-trip, so that the comments and the layout of
+the rest of ``data/klausuler.yaml`` stay as the secretaries wrote them.  The save is atomic and
+refused when the file changed since the editor read it (its :func:`version`), so that one
+person's change is never silently lost under another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import fastyaml
+from generator.diff import WordOp, word_diff
+from generator.exceptions import DataError, Problem, RegisterError, UsageError
+from generator.i18n import _
+from generator.loader import RAW_BAD_CHAR, _parse, _yaml, display_path, load_yaml, read_text
+from generator.schema import LIBRARY_SCHEMA, validate
+from generator.workspace import Workspace
+
+
+@dataclass
+class ClauseInfo:
+    """One clause: its value, whether it is one text (editable here), and who depends on it."""
+
+    id: str
+    value: Any
+    used_by: list[str] = field(default_factory=list)
+    overridden_by: list[str] = field(default_factory=list)
+
+    @property
+    def editable(self) -> bool:
+        return isinstance(self.value, str)
+
+    @property
+    def section(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+def version(path: Path) -> str:
+    """A token of the file's exact content: a save is refused unless the file still has it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+
+
+def _references(value: Any) -> Iterator[str]:
+    """Every ``klausul: id`` anywhere in a council's or a clause's data."""
+    if isinstance(value, dict):
+        ref = value.get("klausul")
+        if isinstance(ref, str):
+            yield ref
+        for inner in value.values():
+            yield from _references(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _references(inner)
+
+
+#: Per council file: (mtime_ns, size) → (clauses referred to, clauses it has its own version of).
+_usage_cache: dict[Path, tuple[tuple[int, int], frozenset[str], frozenset[str]]] = {}
+
+
+def _council_usage(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """What one council file refers to and overrides, read once per change of the file."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _usage_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    loaded = fastyaml.load(path)
+    if loaded is None:
+        try:
+            loaded = load_yaml(path)
+        except DataError:
+            loaded = None
+    data = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    own = data.get("klausuler")
+    refs = frozenset(_references({k: v for k, v in data.items() if k != "klausuler"}))
+    overrides = frozenset(own) if isinstance(own, dict) else frozenset()
+    # A council's own version may itself refer to library clauses.
+    if isinstance(own, dict):
+        refs |= frozenset(_references(list(own.values())))
+    _usage_cache[path] = (key, refs, overrides)
+    return refs, overrides
+
+
+def clause_index(workspace: Workspace) -> list[ClauseInfo]:
+    """Every library clause in the library's order, with the councils using it and those that
+    have their own version of it (a library clause used inside another counts as used)."""
+    library = workspace.load_library()
+    inner = {cid: set(_references(value)) for cid, value in library.clauses.items()}
+    infos = {cid: ClauseInfo(cid, value) for cid, value in library.clauses.items()}
+    for path in workspace.council_files():
+        refs, overrides = _council_usage(path)
+        seen: set[str] = set()
+        todo = [r for r in refs if r not in overrides]
+        while todo:
+            cid = todo.pop()
+            if cid in seen:
+                continue
+            seen.add(cid)
+            todo.extend(r for r in inner.get(cid, ()) if r not in overrides)
+        for cid in sorted(seen):
+            if cid in infos:
+                infos[cid].used_by.append(path.stem)
+        for cid in sorted(overrides):
+            if cid in infos:
+                infos[cid].overridden_by.append(path.stem)
+    return list(infos.values())
+
+
+def clause_info(workspace: Workspace, clause_id: str) -> ClauseInfo | None:
+    return next((c for c in clause_index(workspace) if c.id == clause_id), None)
+
+
+def normalise(text: str) -> str:
+    """A text from a form as the library holds it: Unix line ends, no surrounding space."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _new_library_text(path: Path, clause_id: str, text: str) -> str:
+    """The library file's text with one clause's text replaced, the rest as it was."""
+    from generator.importer.yaml_writer import _scalar
+
+    yaml = _yaml()
+    yaml.width = 4096  # folding is decided per text by the writer, not by ruamel
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.preserve_quotes = True
+    data = yaml.load(read_text(path, display_path(path)))
+    clauses = data["klausuler"]
+    if clause_id not in clauses:
+        raise UsageError(_("unknown clause '{id}'").format(id=clause_id))
+    if not isinstance(clauses[clause_id], str):
+        raise UsageError(
+            _("clause '{id}' holds several parts; edit it in {path}").format(
+                id=clause_id, path=display_path(path)
+            )
+        )
+    clauses[clause_id] = _scalar(text, 2 + len(clause_id) + 2, 4)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _check(path: Path, text: str) -> None:
+    """The library's own checks on a proposed text: what loading it would say, with the same
+    messages (file, line, field) the command line gives."""
+    display = display_path(path)
+    if RAW_BAD_CHAR.search(text):
+        from generator.loader import _raw_char_problems
+
+        raise DataError(_raw_char_problems(text, display))
+    problems = validate(_parse(path, text, display), LIBRARY_SCHEMA)
+    if problems:
+        raise DataError(problems)
+
+
+@dataclass
+class Proposal:
+    """A clause's new text, checked, with the word diff against the current one."""
+
+    clause_id: str
+    old: str
+    new: str
+    words: tuple[WordOp, ...]
+    version: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def propose(workspace: Workspace, clause_id: str, text: str) -> Proposal:
+    """Check a new text for a clause and show what changes; nothing is written."""
+    path = workspace.library_path
+    new = normalise(text)
+    if not new:
+        raise UsageError(_("the clause's text cannot be empty"))
+    token = version(path)
+    library = workspace.load_library()
+    old = library.clauses.get(clause_id)
+    candidate = _new_library_text(path, clause_id, new)
+    _check(path, candidate)
+    return Proposal(clause_id, str(old), new, word_diff(str(old), new), token)
+
+
+def save_text(workspace: Workspace, clause_id: str, text: str, expected: str) -> Path:
+    """Write a clause's new text into the library, if the file is still at ``expected``.
+
+    Atomic (a temporary file renamed over the library), under a short lock so that two saves
+    cannot both pass the version check; refused with :class:`RegisterError` when the library
+    changed since it was read, so that nobody's change is lost.
+    """
+    path = workspace.library_path
+    new = normalise(text)
+    if not new:
+        raise UsageError(_("the clause's text cannot be empty"))
+    with _locked(path):
+        if version(path) != expected:
+            raise RegisterError(
+                _(
+                    "{path} was changed by someone else since you opened it; nothing was saved. "
+                    "Open the clause again and make your change there."
+                ).format(path=display_path(path))
+            )
+        candidate = _new_library_text(path, clause_id, new)
+        _check(path, candidate)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(candidate)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path
+
+
+class _locked:
+    """An exclusive lock file beside ``path`` for the few milliseconds of a save."""
+
+    def __init__(self, path: Path, timeout: float = 5.0) -> None:
+        self.lock = path.with_name(f".{path.name}.lock")
+        self.timeout = timeout
+
+    def __enter__(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                os.close(os.open(self.lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                return
+            except FileExistsError:
+                if time.time() - _mtime(self.lock) > 30:  # left by a killed process
+                    self.lock.unlink(missing_ok=True)
+                elif time.monotonic() > deadline:
+                    raise RegisterError(
+                        _("{path} is being saved by someone else; try again.").format(
+                            path=display_path(self.lock.with_name(self.lock.name[1:-5]))
+                        )
+                    ) from None
+                time.sleep(0.02)
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return time.time() - 60
+
+
+__all__ = ["ClauseInfo", "Problem", "Proposal", "clause_index", "propose", "save_text"]
