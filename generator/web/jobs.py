@@ -205,18 +205,39 @@ def current(state: Path) -> Job | None:
 
 
 class JobProgress:
-    """The ``progress`` object for the product's functions: writes each step to the job file."""
+    """The ``progress`` object for the product's functions: writes each step to the job file.
+
+    At most every :data:`WRITE_EVERY` seconds (a thousand councils are a thousand steps); a step
+    not written at once is written by a short timer, so the page never lags behind for long.
+    """
 
     def __init__(self, state: Path, job: Job) -> None:
         self.state = state
         self.job = job
         self._written = 0.0
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
 
     def _write(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if force or now - self._written >= WRITE_EVERY:
-            save(self.state, self.job)
-            self._written = now
+        with self._lock:
+            now = time.monotonic()
+            if force or now - self._written >= WRITE_EVERY:
+                if self._timer is not None:
+                    self._timer.cancel()
+                    self._timer = None
+                save(self.state, self.job)
+                self._written = now
+            elif self._timer is None:
+                self._timer = threading.Timer(WRITE_EVERY, self._flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self.job.running:
+                save(self.state, self.job)
+                self._written = time.monotonic()
 
     def start(self, label: str, total: int) -> None:
         self.job.step, self.job.total, self.job.count = label, total, 0
@@ -229,6 +250,13 @@ class JobProgress:
 
     def finish(self) -> None:
         self._write(force=True)
+
+    def close(self) -> None:
+        """Stop a pending write (the job's final state is written by the runner)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -280,8 +308,9 @@ def start(
 
 def _run(state: Path, job: Job, work: Work, language: str) -> None:
     token = i18n.set_language(language)
+    progress = JobProgress(state, job)
     try:
-        job.result = work(JobProgress(state, job))
+        job.result = work(progress)
         job.status = "done"
     except UppdragError as err:
         job.status = "failed"
@@ -294,6 +323,7 @@ def _run(state: Path, job: Job, work: Work, language: str) -> None:
             ).format(path=_write_report(state, job))
         ]
     finally:
+        progress.close()
         job.finished = _now()
         try:
             save(state, job)

@@ -17,8 +17,8 @@ from generator.i18n import _
 MAX_ENTRIES = 1000
 #: Unpacked, a mandate is well under a megabyte; 100 MB is far beyond any real one.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-#: XML packs about ten to one; a thousand to one is a bomb.
-MAX_RATIO = 1000
+#: XML packs about ten to one; two hundred to one is a bomb.
+MAX_RATIO = 200
 
 
 def _refuse(name: str, message: str) -> DataError:

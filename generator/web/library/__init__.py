@@ -31,6 +31,7 @@ from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
 from generator.web import jobs
 from generator.web.access import current_user, requires
+from generator.web.errors import status_of
 from generator.web.context import get_workspace, register_option, state_dir
 from generator.web.library import work
 from generator.writer import inside
@@ -131,7 +132,7 @@ def save(clause_id: str) -> Response | tuple[str, int]:
             version=library_edit.version(get_workspace().library_path),
             errors=_errors_of(err, "text"),
         )
-        return page, 409 if not isinstance(err, DataError) else 400
+        return page, status_of(err)
     flash(
         _("Clause {id} is saved. Re-issue the mandates of the councils that use it.").format(
             id=clause_id
