@@ -113,6 +113,8 @@ def downloadable(issue: Issue, index: int, output_dir: Path) -> tuple[IssuedFile
 
 def guess_mime(path: Path) -> str:
     """The MIME type to send a workspace file with (a review copy is a .docx)."""
-    return MIME_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or (
-        "application/octet-stream"
+    return (
+        MIME_TYPES.get(path.suffix.lower())
+        or mimetypes.guess_type(path.name)[0]
+        or ("application/octet-stream")
     )

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from generator import fastyaml
+from generator.datacache import read_data
 from generator.diff import WordOp, word_diff
-from generator.exceptions import DataError, Problem, RegisterError, UsageError
+from generator.exceptions import DataError, RegisterError, UsageError
 from generator.i18n import _
-from generator.loader import RAW_BAD_CHAR, _parse, _yaml, display_path, load_yaml, read_text
-from generator.schema import LIBRARY_SCHEMA, validate
+from generator.loader import RAW_BAD_CHAR, _parse, _yaml, display_path, read_text
+from generator.schema import LIBRARY_SCHEMA, holds, validate
 from generator.workspace import Workspace
 
 
@@ -65,40 +66,53 @@ def _references(value: Any) -> Iterator[str]:
             yield from _references(inner)
 
 
-#: Per council file: (mtime_ns, size) → (clauses referred to, clauses it has its own version of).
-_usage_cache: dict[Path, tuple[tuple[int, int], frozenset[str], frozenset[str]]] = {}
-
-
 def _council_usage(path: Path) -> tuple[frozenset[str], frozenset[str]]:
-    """What one council file refers to and overrides, read once per change of the file."""
-    stat = path.stat()
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _usage_cache.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1], cached[2]
-    loaded = fastyaml.load(path)
-    if loaded is None:
-        try:
-            loaded = load_yaml(path)
-        except DataError:
-            loaded = None
-    data = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    """What one council file refers to, and the clauses it has its own version of."""
+    try:
+        data = read_data(path)
+    except DataError:
+        data = None  # the council's page and ``uppdrag check`` say what is wrong with it
+    if not isinstance(data, dict):
+        return frozenset(), frozenset()
     own = data.get("klausuler")
     refs = frozenset(_references({k: v for k, v in data.items() if k != "klausuler"}))
-    overrides = frozenset(own) if isinstance(own, dict) else frozenset()
+    if not isinstance(own, dict):
+        return refs, frozenset()
     # A council's own version may itself refer to library clauses.
-    if isinstance(own, dict):
-        refs |= frozenset(_references(list(own.values())))
-    _usage_cache[path] = (key, refs, overrides)
-    return refs, overrides
+    return refs | frozenset(_references(list(own.values()))), frozenset(own)
+
+
+#: The library's clauses by (path, mtime_ns, size): read again only when the file changed.
+_library_cache: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
+def library_clauses(workspace: Workspace) -> dict[str, Any]:
+    """The library's clauses, read the quick way (libyaml and the compiled schema) when the file
+    is right, else by :meth:`Workspace.load_library`, which names every problem."""
+    path = workspace.library_path
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return dict(workspace.load_library().clauses)  # raises the usual "file not found"
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _library_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    loaded = fastyaml.load(path)
+    if loaded is not None and holds(loaded.data, LIBRARY_SCHEMA):
+        clauses = dict(loaded.data["klausuler"])
+    else:
+        clauses = dict(workspace.load_library().clauses)
+    _library_cache[path] = (key, clauses)
+    return clauses
 
 
 def clause_index(workspace: Workspace) -> list[ClauseInfo]:
     """Every library clause in the library's order, with the councils using it and those that
     have their own version of it (a library clause used inside another counts as used)."""
-    library = workspace.load_library()
-    inner = {cid: set(_references(value)) for cid, value in library.clauses.items()}
-    infos = {cid: ClauseInfo(cid, value) for cid, value in library.clauses.items()}
+    clauses = library_clauses(workspace)
+    inner = {cid: set(_references(value)) for cid, value in clauses.items()}
+    infos = {cid: ClauseInfo(cid, value) for cid, value in clauses.items()}
     for path in workspace.council_files():
         refs, overrides = _council_usage(path)
         seen: set[str] = set()
@@ -154,6 +168,9 @@ def _new_library_text(path: Path, clause_id: str, text: str) -> str:
 def _check(path: Path, text: str) -> None:
     """The library's own checks on a proposed text: what loading it would say, with the same
     messages (file, line, field) the command line gives."""
+    data = fastyaml.parse(text)
+    if data is not None and holds(data, LIBRARY_SCHEMA):
+        return  # right: the slow reading below is only needed to say where a problem is
     display = display_path(path)
     if RAW_BAD_CHAR.search(text):
         from generator.loader import _raw_char_problems
@@ -186,11 +203,30 @@ def propose(workspace: Workspace, clause_id: str, text: str) -> Proposal:
     if not new:
         raise UsageError(_("the clause's text cannot be empty"))
     token = version(path)
-    library = workspace.load_library()
-    old = library.clauses.get(clause_id)
-    candidate = _new_library_text(path, clause_id, new)
-    _check(path, candidate)
-    return Proposal(clause_id, str(old), new, word_diff(str(old), new), token)
+    clauses = library_clauses(workspace)
+    if clause_id not in clauses:
+        raise UsageError(_("unknown clause '{id}'").format(id=clause_id))
+    old = clauses[clause_id]
+    if not isinstance(old, str):
+        raise UsageError(
+            _("clause '{id}' holds several parts; edit it in {path}").format(
+                id=clause_id, path=display_path(path)
+            )
+        )
+    # The quick check: the library's data with the new text; the file is built (slowly, with
+    # ruamel) only to say where a problem is, or when the text is saved.
+    if not holds(
+        {**_library_data(workspace), "klausuler": {**clauses, clause_id: new}}, LIBRARY_SCHEMA
+    ):
+        _check(path, _new_library_text(path, clause_id, new))
+    return Proposal(clause_id, old, new, word_diff(old, new), token)
+
+
+def _library_data(workspace: Workspace) -> dict[str, Any]:
+    loaded = fastyaml.load(workspace.library_path)
+    if loaded is None or not isinstance(loaded.data, dict):
+        return dict(workspace.load_library().loaded.data)
+    return dict(loaded.data)
 
 
 def save_text(workspace: Workspace, clause_id: str, text: str, expected: str) -> Path:
@@ -259,6 +295,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return time.time() - 60
-
-
-__all__ = ["ClauseInfo", "Problem", "Proposal", "clause_index", "propose", "save_text"]

@@ -160,8 +160,9 @@ def _take_lock(state: Path, job_id: str) -> None:
             holder = current(state)
             if holder is not None:
                 raise JobBusy(
-                    _("{user} is running “{title}” (since {started}); wait until it is done.")
-                    .format(user=holder.user, title=holder.title, started=holder.started)
+                    _(
+                        "{user} is running “{title}” (since {started}); wait until it is done."
+                    ).format(user=holder.user, title=holder.title, started=holder.started)
                 ) from None
             # The lock's job is over (or never got going): the lock is stale.
             _release(state, _lock_holder(state))
@@ -318,9 +319,9 @@ def _run(state: Path, job: Job, work: Work, language: str) -> None:
     except Exception:  # noqa: BLE001 - the job's page says so; the report holds the traceback
         job.status = "failed"
         job.error = [
-            _(
-                "Internal error in uppdrag (not a mistake in your data). Full report: {path}"
-            ).format(path=_write_report(state, job))
+            _("Internal error in uppdrag (not a mistake in your data). Full report: {path}").format(
+                path=_write_report(state, job)
+            )
         ]
     finally:
         progress.close()

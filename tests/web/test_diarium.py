@@ -162,8 +162,12 @@ def test_a_reader_reads_and_downloads_but_cannot_change(
     assert client.get("/diarium/").status_code == 200
     assert "Makulera" not in client.get("/diarium/nummer/RS 2026-00001").get_data(as_text=True)
     assert client.get("/diarium/nummer/RS 2026-00001/fil/0").status_code == 200
-    for url in ("/diarium/nummer/RS 2026-00001/makulera", "/diarium/kontroll",
-                "/diarium/nasta-nummer", "/diarium/export.csv"):
+    for url in (
+        "/diarium/nummer/RS 2026-00001/makulera",
+        "/diarium/kontroll",
+        "/diarium/nasta-nummer",
+        "/diarium/export.csv",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post("/diarium/kontroll").status_code in (400, 403)
 

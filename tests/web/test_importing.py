@@ -58,9 +58,10 @@ def test_upload_shows_report_and_preview_and_writes_nothing(
     assert "RS 2025-03200" in html
     assert "<strong>Samordningsråd primärvård</strong>" in html
     assert not council.exists()
-    assert not (web_workspace / "output" / "diarium.sqlite").exists() or not Register(
-        web_workspace / "output" / "diarium.sqlite"
-    ).list()
+    assert (
+        not (web_workspace / "output" / "diarium.sqlite").exists()
+        or not Register(web_workspace / "output" / "diarium.sqlite").list()
+    )
 
     token = csrf_token(client, "/import/")
     action = html.split('action="/import/', 1)[1].split('"', 1)[0]
@@ -70,7 +71,11 @@ def test_upload_shows_report_and_preview_and_writes_nothing(
     assert council.exists()
     with Register(web_workspace / "output" / "diarium.sqlite") as reg:
         issue = reg.get("RS 2025-03200")
-        assert (issue.council, issue.date, issue.decided) == ("primarvard", "2025-09-29", "2025-10-06")
+        assert (issue.council, issue.date, issue.decided) == (
+            "primarvard",
+            "2025-09-29",
+            "2025-10-06",
+        )
     assert not list((web_workspace / ".uppdrag" / "uploads").iterdir())  # the upload is cleared
     again = client.post(f"/import/{action}", data={"csrf_token": token})
     assert again.status_code == 404
@@ -84,7 +89,9 @@ def test_an_existing_council_cannot_be_imported_over(
     assert "Spara rådet" not in html
 
 
-def test_cancel_clears_the_upload(client: FlaskClient, web_workspace: Path, mandate_docx: bytes) -> None:
+def test_cancel_clears_the_upload(
+    client: FlaskClient, web_workspace: Path, mandate_docx: bytes
+) -> None:
     (web_workspace / "data" / "councils" / "primarvard.yaml").unlink()
     html = _upload(client, mandate_docx).get_data(as_text=True)
     token = csrf_token(client, "/import/")
@@ -112,7 +119,11 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         (_zip({"a.txt": b"x"}), "annat.docx", "inte ett Word-dokument"),
         (_zip({f"{i}.xml": b"" for i in range(1001)}), "manga.docx", "fler än ett Word-dokument"),
         (_zip({"word/document.xml": b"\0" * (8 * 1024 * 1024)}), "kvot.docx", "packas upp"),
-        (_zip({f"word/{i}.xml": b"\0" * (1024 * 1024) for i in range(101)}), "bomb.docx", "packas upp"),
+        (
+            _zip({f"word/{i}.xml": b"\0" * (1024 * 1024) for i in range(101)}),
+            "bomb.docx",
+            "packas upp",
+        ),
     ],
 )
 def test_wrong_and_hostile_files_are_refused(
@@ -141,7 +152,9 @@ def test_xml_entities_are_not_expanded(client: FlaskClient, web_workspace: Path)
 
 def test_no_file_and_too_large(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
     token = csrf_token(client, "/import/")
-    response = client.post("/import/", data={"csrf_token": token}, content_type="multipart/form-data")
+    response = client.post(
+        "/import/", data={"csrf_token": token}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert "Välj en Word-fil" in response.get_data(as_text=True)
     app.config["MAX_CONTENT_LENGTH"] = 1000
@@ -149,7 +162,9 @@ def test_no_file_and_too_large(client: FlaskClient, app) -> None:  # type: ignor
     assert big.status_code == 413
 
 
-def test_import_needs_the_administrator(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_needs_the_administrator(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     act_as(monkeypatch, "sekreterare")
     assert client.get("/import/").status_code == 403
     assert client.post("/import/").status_code in (400, 403)

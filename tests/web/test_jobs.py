@@ -39,7 +39,11 @@ def test_a_job_keeps_its_progress_and_result_on_disk(tmp_path: Path) -> None:
             break
         threading.Event().wait(0.01)
     assert (state["status"], state["step"], state["count"], state["total"], state["user"]) == (
-        "running", "Räknar", 1, 3, "anna"
+        "running",
+        "Räknar",
+        1,
+        3,
+        "anna",
     )
     gate.set()
     done = jobs.wait(tmp_path, job.id)
@@ -128,7 +132,10 @@ def test_progress_page_without_and_with_javascript(client: FlaskClient, app) -> 
         assert "<script>" not in html and "jobs.js" in html
         status = client.get(f"/jobb/{job.id}/status").get_json()
         assert (status["status"], status["count"], status["total"], status["user"]) == (
-            "running", 1, 4, "anna"
+            "running",
+            1,
+            4,
+            "anna",
         )
     finally:
         gate.set()

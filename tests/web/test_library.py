@@ -79,7 +79,8 @@ def test_edit_shows_the_word_diff_before_anything_is_saved(
     )
     assert review.status_code == 200
     html = review.get_data(as_text=True)
-    assert "<del>Gruppen</del><ins>Rådet</ins> ska samverka" in html
+    assert re.search(r"<del>.*?</span>Gruppen</del><ins>.*?</span>Rådet</ins> ska samverka", html)
+    assert "borttaget:" in html and "tillagt:" in html
     assert library.read_bytes() == before  # nothing written yet
     saved = client.post(
         f"/bibliotek/klausul/{CLAUSE}/spara",
@@ -115,9 +116,7 @@ def test_an_invalid_text_is_refused_with_the_schemas_message(
     assert library.read_bytes() == before
 
 
-def test_a_concurrent_change_is_refused_not_lost(
-    client: FlaskClient, web_workspace: Path
-) -> None:
+def test_a_concurrent_change_is_refused_not_lost(client: FlaskClient, web_workspace: Path) -> None:
     library = web_workspace / "data" / "klausuler.yaml"
     seen = _version(web_workspace)
     token = csrf_token(client, f"/bibliotek/klausul/{CLAUSE}")
@@ -143,8 +142,12 @@ def test_a_reader_sees_but_cannot_edit_or_reissue(
     assert client.get("/bibliotek/").status_code == 200
     page = client.get(f"/bibliotek/klausul/{CLAUSE}").get_data(as_text=True)
     assert "Visa ändringarna" not in page
-    for url in (f"/bibliotek/klausul/{CLAUSE}/granska", f"/bibliotek/klausul/{CLAUSE}/spara",
-                "/bibliotek/omutgivning/prova", "/bibliotek/omutgivning/kor"):
+    for url in (
+        f"/bibliotek/klausul/{CLAUSE}/granska",
+        f"/bibliotek/klausul/{CLAUSE}/spara",
+        "/bibliotek/omutgivning/prova",
+        "/bibliotek/omutgivning/kor",
+    ):
         assert client.post(url, data={"text": "x"}).status_code in (400, 403), url
 
 
@@ -159,7 +162,10 @@ def test_reissue_dry_run_then_run_then_summary(client: FlaskClient, web_workspac
     issued = issue_all(web_workspace)
     state = web_workspace / ".uppdrag"
     library = web_workspace / "data" / "klausuler.yaml"
-    library.write_text(library.read_text("utf-8").replace("    Gruppen ska samverka", "    Rådet ska samverka", 1), "utf-8")
+    library.write_text(
+        library.read_text("utf-8").replace("    Gruppen ska samverka", "    Rådet ska samverka", 1),
+        "utf-8",
+    )
     form = {"reason": "Ny syftestext", "date": "2026-03-01"}
 
     plan_id = _start(client, "/bibliotek/omutgivning/prova", **form)
@@ -169,7 +175,7 @@ def test_reissue_dry_run_then_run_then_summary(client: FlaskClient, web_workspac
     html = client.get(progress.headers["Location"]).get_data(as_text=True)
     assert "2 råd ändras." in html
     assert "onkologi: ändringar sedan RS 2026-00001" in html
-    assert "<del>Gruppen</del><ins>Rådet</ins>" in html
+    assert re.search(r"<del>.*?</span>Gruppen</del><ins>.*?</span>Rådet</ins>", html)
     with Register(web_workspace / "output" / "diarium.sqlite") as reg:
         assert len(reg.list()) == 2  # the dry run issued nothing
 

@@ -31,8 +31,8 @@ from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
 from generator.web import jobs
 from generator.web.access import current_user, requires
-from generator.web.errors import status_of
 from generator.web.context import get_workspace, register_option, state_dir
+from generator.web.errors import status_of
 from generator.web.library import work
 from generator.writer import inside
 
