@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import time
 from collections.abc import Iterator
@@ -82,54 +83,98 @@ def _council_usage(path: Path) -> tuple[frozenset[str], frozenset[str]]:
     return refs | frozenset(_references(list(own.values()))), frozenset(own)
 
 
+def _used(refs: frozenset[str], overrides: frozenset[str], inner: dict[str, set[str]]) -> set[str]:
+    """The library clauses a council uses: those it names, and those they are made of, but not
+    those it has its own version of."""
+    seen: set[str] = set()
+    todo = [r for r in refs if r not in overrides]
+    while todo:
+        cid = todo.pop()
+        if cid not in seen:
+            seen.add(cid)
+            todo.extend(r for r in inner.get(cid, ()) if r not in overrides)
+    return seen
+
+
+#: Per council file: (mtime_ns, size, library token) → (library clauses used, own versions).
+_usage_cache: dict[Path, tuple[tuple[int, int, int], frozenset[str], frozenset[str]]] = {}
+
+
+def _council_clauses(
+    path: Path, inner: dict[str, set[str]], token: int
+) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`_used` and the own versions of one council, worked out once per change of the
+    council file or of the library (``token``)."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size, token)
+    cached = _usage_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    refs, overrides = _council_usage(path)
+    used = frozenset(_used(refs, overrides, inner))
+    _usage_cache[path] = (key, used, overrides)
+    return used, overrides
+
+
 #: The library's clauses by (path, mtime_ns, size): read again only when the file changed.
-_library_cache: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+_library_cache: dict[Path, tuple[tuple[int, int], dict[str, Any], int]] = {}
+_readings = itertools.count(1)
 
 
-def library_clauses(workspace: Workspace) -> dict[str, Any]:
+def library_clauses(workspace: Workspace) -> tuple[dict[str, Any], int]:
     """The library's clauses, read the quick way (libyaml and the compiled schema) when the file
-    is right, else by :meth:`Workspace.load_library`, which names every problem."""
+    is right, else by :meth:`Workspace.load_library`, which names every problem; and a token
+    that changes whenever the file is read again."""
     path = workspace.library_path
     try:
         stat = path.stat()
     except FileNotFoundError:
-        return dict(workspace.load_library().clauses)  # raises the usual "file not found"
+        return dict(workspace.load_library().clauses), 0  # raises the usual "file not found"
     key = (stat.st_mtime_ns, stat.st_size)
     cached = _library_cache.get(path)
     if cached is not None and cached[0] == key:
-        return cached[1]
+        return cached[1], cached[2]
     loaded = fastyaml.load(path)
     if loaded is not None and holds(loaded.data, LIBRARY_SCHEMA):
         clauses = dict(loaded.data["klausuler"])
     else:
         clauses = dict(workspace.load_library().clauses)
-    _library_cache[path] = (key, clauses)
-    return clauses
+    token = next(_readings)
+    _library_cache[path] = (key, clauses, token)
+    return clauses, token
 
 
 def clause_index(workspace: Workspace) -> list[ClauseInfo]:
     """Every library clause in the library's order, with the councils using it and those that
     have their own version of it (a library clause used inside another counts as used)."""
-    clauses = library_clauses(workspace)
-    inner = {cid: set(_references(value)) for cid, value in clauses.items()}
+    clauses, token = library_clauses(workspace)
+    inner = _inner_references(clauses, token)
     infos = {cid: ClauseInfo(cid, value) for cid, value in clauses.items()}
     for path in workspace.council_files():
-        refs, overrides = _council_usage(path)
-        seen: set[str] = set()
-        todo = [r for r in refs if r not in overrides]
-        while todo:
-            cid = todo.pop()
-            if cid in seen:
-                continue
-            seen.add(cid)
-            todo.extend(r for r in inner.get(cid, ()) if r not in overrides)
-        for cid in sorted(seen):
-            if cid in infos:
-                infos[cid].used_by.append(path.stem)
-        for cid in sorted(overrides):
-            if cid in infos:
-                infos[cid].overridden_by.append(path.stem)
+        name = path.stem
+        used, overrides = _council_clauses(path, inner, token)
+        for cid in used:
+            info = infos.get(cid)
+            if info is not None:
+                info.used_by.append(name)
+        for cid in overrides:
+            info = infos.get(cid)
+            if info is not None:
+                info.overridden_by.append(name)
     return list(infos.values())
+
+
+_inner_cache: dict[int, dict[str, set[str]]] = {}
+
+
+def _inner_references(clauses: dict[str, Any], token: int) -> dict[str, set[str]]:
+    """The clauses each library clause is made of (kept while the library is unchanged)."""
+    inner = _inner_cache.get(token)
+    if inner is None:
+        inner = {cid: set(_references(value)) for cid, value in clauses.items()}
+        _inner_cache.clear()
+        _inner_cache[token] = inner
+    return inner
 
 
 def clause_info(workspace: Workspace, clause_id: str) -> ClauseInfo | None:
@@ -203,7 +248,7 @@ def propose(workspace: Workspace, clause_id: str, text: str) -> Proposal:
     if not new:
         raise UsageError(_("the clause's text cannot be empty"))
     token = version(path)
-    clauses = library_clauses(workspace)
+    clauses, _token = library_clauses(workspace)
     if clause_id not in clauses:
         raise UsageError(_("unknown clause '{id}'").format(id=clause_id))
     old = clauses[clause_id]
@@ -223,10 +268,8 @@ def propose(workspace: Workspace, clause_id: str, text: str) -> Proposal:
 
 
 def _library_data(workspace: Workspace) -> dict[str, Any]:
-    loaded = fastyaml.load(workspace.library_path)
-    if loaded is None or not isinstance(loaded.data, dict):
-        return dict(workspace.load_library().loaded.data)
-    return dict(loaded.data)
+    data = read_data(workspace.library_path)
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def save_text(workspace: Workspace, clause_id: str, text: str, expected: str) -> Path:

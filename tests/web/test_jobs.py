@@ -144,3 +144,12 @@ def test_progress_page_without_and_with_javascript(client: FlaskClient, app) -> 
     assert "Refresh" not in done.headers and "Klart." in done.get_data(as_text=True)
     assert client.get("/jobb/finnsinte").status_code == 404
     assert client.get("/jobb/../secret_key").status_code == 404
+
+
+def test_the_estimate_follows_the_pace_so_far() -> None:
+    job = jobs.Job("a1", "k", "T", "u", "2026-01-01T00:00:00+00:00", count=10, total=40)
+    job.step_started = 1000.0
+    assert job.estimate(now=1005.0) == 15  # 10 in 5 s: 30 more in 15 s
+    assert job.percent() == 25
+    job.count = 0
+    assert job.estimate(now=1005.0) is None  # too early to say
