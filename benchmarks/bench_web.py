@@ -114,7 +114,6 @@ def pages(councils: int, requests: int) -> bool:
             "/import/",
         ]
         posts = [
-            ("/diarium/kontroll", {}),
             ("/bibliotek/klausul/syfte.samverka/granska", {"text": text + " Ny mening."}),
         ]
         goal = GOALS_MS.get(councils, 200.0)
@@ -140,6 +139,31 @@ def pages(councils: int, requests: int) -> bool:
                 worst,
                 report(f"POST {url[:47]}", lambda u=url, f=form: client.post(u, data=f).data),
             )
+
+        # Verify runs as a background job: the request starts it (and waits at most 0.1 s for a
+        # small register); the job's own time is measured apart, until its result is kept.
+        state = root / ".uppdrag"
+        request_times, job_times = [], []
+        for _ in range(max(3, requests // 4)):
+            start = time.perf_counter()
+            response = client.post("/diarium/kontroll")
+            request_times.append(time.perf_counter() - start)
+            assert response.status_code == 303, response.status_code
+            job = jobs.wait(state, response.headers["Location"].rsplit("/", 1)[1], timeout=600)
+            assert job is not None and job.status == "done", job
+            job_times.append(time.perf_counter() - start)
+            assert len(job.result["results"]) == councils
+        figure = p95(request_times)
+        worst = max(worst, figure)
+        mark = "ok" if figure <= goal else "NOT REACHED"
+        print(
+            f"  {'POST /diarium/kontroll (starts the job)':<52} {figure:8.1f}"
+            f" {sorted(request_times)[len(request_times) // 2] * 1000:7.1f} {'':>8}   {mark}"
+        )
+        print(
+            f"  {'  the verify job, until its result is kept':<52} {p95(job_times):8.1f}"
+            f"   ({councils} files hashed in the background)"
+        )
 
         print("  naive way, same workspace:")
         library = workspace.load_library()

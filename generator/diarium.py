@@ -8,14 +8,16 @@ the same words and hand out only the files the register records.
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
-from generator.register import Issue, IssuedFile
+from generator.register import Issue, IssuedFile, Register, sha256_file
+from generator.workspace import Workspace
 from generator.writer import inside
 
 #: The MIME types of the files the register records (others are refused, not guessed).
@@ -118,3 +120,37 @@ def guess_mime(path: Path) -> str:
         or mimetypes.guess_type(path.name)[0]
         or ("application/octet-stream")
     )
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, item: str) -> None: ...
+    def finish(self) -> None: ...
+
+
+def verify(
+    workspace: Workspace, register: Path | None, progress: Progress
+) -> list[tuple[str, str, str]]:
+    """``uppdrag verify`` (every written file against its recorded SHA-256), reporting each
+    file to ``progress``: a register of many years holds thousands of files."""
+    from generator.main import register_path
+
+    with Register(register_path(workspace, register and str(register))) as reg:
+        total = sum(f.state == "written" for issue in reg.list() for f in issue.files)
+        progress.start(_("Verifying"), total)
+
+        def sha256_of(path: str) -> str:
+            digest = sha256_file(path)
+            progress.advance(path)
+            return digest
+
+        def exists(path: str) -> bool:
+            if os.path.isfile(path):
+                return True
+            progress.advance(path)
+            return False
+
+        try:
+            return reg.verify(sha256_of=sha256_of, exists=exists)
+        finally:
+            progress.finish()

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from generator.register import Register
+from generator.web import jobs
 from tests.web.conftest import csrf_token
 from tests.web.helpers import act_as, dnr_links, issue_all
 
@@ -121,14 +122,47 @@ def test_void_without_token_changes_nothing(
         assert reg.get("RS 2026-00002").status == "utkast"
 
 
-def test_verify_shows_the_result_per_file(client: FlaskClient, issued: list) -> None:
+def _verify(client: FlaskClient, root: Path) -> str:
+    """Start a verify, wait for its job, and give the page of its result."""
     token = csrf_token(client, "/diarium/kontroll")
-    html = client.post("/diarium/kontroll", data={"csrf_token": token}).get_data(as_text=True)
+    started = client.post("/diarium/kontroll", data={"csrf_token": token})
+    assert started.status_code == 303
+    job_id = started.headers["Location"].rsplit("/", 1)[1]  # /jobb/<id> or /kontroll/<id>
+    job = jobs.wait(root / ".uppdrag", job_id)
+    assert job is not None and job.status == "done" and job.kind == "verify"
+    page = client.get(f"/diarium/kontroll/{job_id}")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def test_verify_shows_the_result_per_file(
+    client: FlaskClient, issued: list, web_workspace: Path
+) -> None:
+    html = _verify(client, web_workspace)
     assert "Alla 2 utfärdade filer stämmer med diariet." in html
+    assert "output/2026/RS_2026-00001_onkologi.docx" in html
     issued[1].path.write_bytes(b"changed")
-    html = client.post("/diarium/kontroll", data={"csrf_token": token}).get_data(as_text=True)
-    assert "1 av 2 utfärdade filer stämmer inte med diariet." in html
-    assert "ÄNDRAD" in html
+    issued[0].path.unlink()
+    html = _verify(client, web_workspace)
+    assert "2 av 2 utfärdade filer stämmer inte med diariet." in html
+    assert "ÄNDRAD" in html and "SAKNAS" in html
+
+
+def test_verify_of_a_large_register_shows_its_progress(
+    client: FlaskClient, issued: list, web_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.web import diarium as views
+
+    monkeypatch.setattr(views, "QUICK_JOB_SECONDS", 0)
+    token = csrf_token(client, "/diarium/kontroll")
+    started = client.post("/diarium/kontroll", data={"csrf_token": token})
+    assert started.headers["Location"].startswith("/jobb/")
+    job_id = started.headers["Location"].rsplit("/", 1)[1]
+    jobs.wait(web_workspace / ".uppdrag", job_id)
+    done = client.get(started.headers["Location"])
+    assert done.status_code == 303
+    assert done.headers["Location"] == f"/diarium/kontroll/{job_id}"
+    assert client.get("/diarium/kontroll/0123abcd").status_code == 404
 
 
 def test_set_next_number(client: FlaskClient, issued: list, web_workspace: Path) -> None:

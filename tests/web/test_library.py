@@ -155,7 +155,9 @@ def _start(client: FlaskClient, url: str, **data: str) -> str:
     token = csrf_token(client, "/bibliotek/omutgivning")
     response = client.post(url, data={"csrf_token": token, **data})
     assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"].rsplit("/", 1)[1]
+    found = re.search(r"/(?:jobb|omutgivning)/([0-9a-f]{16})", response.headers["Location"])
+    assert found, response.headers["Location"]
+    return found.group(1)
 
 
 def test_reissue_dry_run_then_run_then_summary(client: FlaskClient, web_workspace: Path) -> None:

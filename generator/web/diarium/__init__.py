@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -30,13 +31,16 @@ from generator.dnr import DiaryNumber
 from generator.exceptions import UppdragError
 from generator.i18n import _
 from generator.register import DIARIUM_COLUMNS, STATUSES, Issue
-from generator.web.access import requires
-from generator.web.context import get_register, get_workspace, register_option
+from generator.web import jobs
+from generator.web.access import current_user, requires
+from generator.web.context import get_register, get_workspace, register_option, state_dir
 
 bp = Blueprint("diarium", __name__, template_folder="templates", url_prefix="/diarium")
 
 #: Rows of the register shown on one page (a register of many years has thousands).
 PAGE_SIZE = 100
+#: How long a request waits for a background job before it shows the progress page instead.
+QUICK_JOB_SECONDS = 0.1
 #: The longest reason for voiding that is accepted (it goes into the register for ever).
 MAX_REASON = 500
 
@@ -138,16 +142,53 @@ def void(dnr: str) -> BaseResponse | tuple[str, int] | str:
     return (page, 400) if errors else page
 
 
-@bp.route("/kontroll", methods=["GET", "POST"])
+@bp.get("/kontroll")
 @requires("registrator")
 def verify() -> str:
-    results = None
-    if request.method == "POST":
-        results = [
-            {"dnr": dnr, "path": shown_path(Path(path)), "state": state}
-            for dnr, path, state in work.verify(get_workspace(), register=_register_arg())
-        ]
-    return render_template("diarium/verify.html", results=results)
+    return render_template("diarium/verify.html", results=None, running=jobs.current(state_dir()))
+
+
+@bp.post("/kontroll")
+@requires("registrator")
+def verify_start() -> BaseResponse:
+    """Verify as a background job: hashing thousands of files takes longer than a page may."""
+    workspace, register = get_workspace(), _register_arg()
+
+    def verify_work(progress: jobs.JobProgress) -> dict[str, Any]:
+        results = diarium.verify(workspace, register, progress)
+        return {"results": [{"dnr": d, "path": p, "state": s} for d, p, s in results]}
+
+    user = current_user()
+    job_id = jobs.new_id()
+    jobs.start(
+        state_dir(),
+        "verify",
+        _("Verify the issued files"),
+        user.name if user else "?",
+        verify_work,
+        next_url=url_for("diarium.verify_result", job_id=job_id),
+        job_id=job_id,
+    )
+    # A small register is verified at once: straight to the result, no progress page.
+    done = jobs.wait(state_dir(), job_id, timeout=QUICK_JOB_SECONDS)
+    if done is not None and done.status == "done":
+        return redirect(done.next_url, code=303)
+    return redirect(url_for("progress.show", job_id=job_id), code=303)
+
+
+@bp.get("/kontroll/<job_id>")
+@requires("registrator")
+def verify_result(job_id: str) -> BaseResponse | str:
+    try:
+        job = jobs.load(state_dir(), job_id)
+    except FileNotFoundError:
+        job = None
+    if job is None or job.kind != "verify":
+        abort(404)
+    if job.status != "done":
+        return redirect(url_for("progress.show", job_id=job.id), code=303)
+    results = [{**r, "path": shown_path(r["path"])} for r in job.result.get("results", [])]
+    return render_template("diarium/verify.html", results=results, job=job, running=None)
 
 
 @bp.route("/nasta-nummer", methods=["GET", "POST"])

@@ -38,6 +38,8 @@ from generator.writer import inside
 
 bp = Blueprint("library", __name__, template_folder="templates", url_prefix="/bibliotek")
 
+#: How long a request waits for a background job before it shows the progress page instead.
+QUICK_JOB_SECONDS = 0.1
 #: The longest reason for a re-issue (it is written into every new number's record).
 MAX_REASON = 500
 
@@ -207,6 +209,10 @@ def _start(kind: str, title: str, make: Any, next_endpoint: str) -> Response | t
         next_url=url_for(next_endpoint, job_id=job_id),
         job_id=job_id,
     )
+    # A few councils are done at once: straight to the result, no progress page.
+    done = jobs.wait(state, job_id, timeout=QUICK_JOB_SECONDS)
+    if done is not None and done.status == "done":
+        return redirect(done.next_url, code=303)
     return redirect(url_for("progress.show", job_id=job_id), code=303)
 
 
