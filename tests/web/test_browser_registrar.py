@@ -18,6 +18,13 @@ from tests.web.test_importing import mandate_docx  # noqa: F401 - the fixture
 CLAUSE = "syfte.samverka"
 
 
+def _visible(locator) -> None:  # type: ignore[no-untyped-def]
+    """Wait until ``locator`` is shown (Playwright's expect, imported only where it runs)."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_visible()
+
+
 def _no_violations(page, what: str) -> None:  # type: ignore[no-untyped-def]
     assert axe_violations(page) == [], what
     assert page.title().endswith(" – uppdrag"), what
@@ -34,7 +41,7 @@ def test_change_a_clause_and_reissue_with_the_dry_run_first(page, app: Flask) ->
     box = page.get_by_label("Ny text")
     box.fill("   ")
     page.get_by_role("button", name="Visa ändringarna").click()
-    assert page.locator("#text-error").is_visible()
+    _visible(page.locator("#text-error"))
     _no_violations(page, "clause with an error")
     box = page.get_by_label("Ny text")
     box.fill(
@@ -48,18 +55,19 @@ def test_change_a_clause_and_reissue_with_the_dry_run_first(page, app: Flask) ->
     page.get_by_role("button", name="Spara klausulen").click()
     assert "/bibliotek/omutgivning" in page.url
     _no_violations(page, "re-issue form")
-    page.get_by_label("Skäl").fill("")
+    page.get_by_label("Skäl").fill("   ")  # past the browser's own check of required
     page.get_by_role("button", name="Provkörning").click()
+    _visible(page.locator("#reason-error"))
     _no_violations(page, "re-issue form with an error")
     page.get_by_label("Skäl").fill("Ny syftestext")
     page.get_by_label("De nya uppdragens datum").fill("2026-03-01")
     page.get_by_role("button", name="Provkörning").click()
     page.wait_for_url(re.compile(r"/plan$"))
-    assert page.get_by_text("2 råd ändras.").is_visible()
+    _visible(page.get_by_text("2 råd ändras."))
     _no_violations(page, "dry run")
     page.get_by_role("button", name="Ge ut 2 uppdrag på nytt").click()
     page.wait_for_url(re.compile(r"/sammanfattning$"))
-    assert page.get_by_text("2 nya nummer gavs ut.").is_visible()
+    _visible(page.get_by_text("2 nya nummer gavs ut."))
     _no_violations(page, "summary")
     with page.expect_download() as info:
         page.get_by_role("link", name="Granskningsexemplar för onkologi").click()
@@ -106,11 +114,11 @@ def test_import_an_upload(page, app: Flask, mandate_docx: bytes, tmp_path: Path)
     _no_violations(page, "import")
     page.get_by_label("Word-fil (.docx)").set_input_files(str(wrong))
     page.get_by_role("button", name="Läs in dokumentet").click()
-    assert page.locator("#document-error").is_visible()
+    _visible(page.locator("#document-error"))
     _no_violations(page, "import with an error")
     page.get_by_label("Word-fil (.docx)").set_input_files(str(upload))
     page.get_by_role("button", name="Läs in dokumentet").click()
-    assert page.get_by_text("Inget har sparats än.").is_visible()
+    _visible(page.get_by_text("Inget har sparats än."))
     assert not (root / "data" / "councils" / "primarvard.yaml").exists()
     _no_violations(page, "import preview")
     page.get_by_role("button", name="Spara rådet och för in det i diariet").click()
@@ -122,13 +130,18 @@ def test_import_an_upload(page, app: Flask, mandate_docx: bytes, tmp_path: Path)
     page.goto("/diarium/?q=primärvård")
     _no_violations(page, "register")
     page.goto("/diarium/nummer/RS 2025-03200/makulera")
+    _no_violations(page, "void")
+    page.get_by_label("Skäl till makulering").fill("   ")
     page.get_by_role("button", name="Makulera numret").click()
+    _visible(page.locator("#reason-error"))
     _no_violations(page, "void with an error")
     page.goto("/diarium/kontroll")
     page.get_by_role("button", name="Kontrollera nu").click()
-    assert page.get_by_text("Den utfärdade filen stämmer med diariet.").is_visible()
+    page.wait_for_url(re.compile(r"/diarium/kontroll/[0-9a-f]{16}$"))
+    _visible(page.get_by_text("Den utfärdade filen stämmer med diariet."))
     _no_violations(page, "verify")
     page.goto("/diarium/nasta-nummer")
     page.get_by_label("Nästa nummer").fill("fel")
     page.get_by_role("button", name="Ange nästa nummer").click()
+    _visible(page.locator("#dnr-error"))
     _no_violations(page, "set next with an error")

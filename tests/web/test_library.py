@@ -240,3 +240,25 @@ def test_a_second_reissue_while_one_runs_is_refused(
     finally:
         gate.set()
     jobs.wait(state, running.id)
+
+
+def test_reissue_only_the_councils_that_change(client: FlaskClient, web_workspace: Path) -> None:
+    issue_all(web_workspace)
+    council = web_workspace / "data" / "councils" / "onkologi.yaml"
+    council.write_text(
+        council.read_text("utf-8").replace("4 – 8 ggr/år", "6 – 10 ggr/år", 1), "utf-8"
+    )
+    form = {"reason": "Fler möten", "date": "2026-03-01"}
+    plan_id = _start(client, "/bibliotek/omutgivning/prova", **form)
+    jobs.wait(web_workspace / ".uppdrag", plan_id)
+    html = client.get(f"/bibliotek/omutgivning/{plan_id}/plan").get_data(as_text=True)
+    assert "Påverkas inte (oförändrad text): primarvard" in html
+    assert 'name="changed_only" value="1"' in html
+    run_id = _start(client, "/bibliotek/omutgivning/kor", **form, changed_only="1")
+    job = jobs.wait(web_workspace / ".uppdrag", run_id)
+    assert job is not None and job.status == "done"
+    by_council = {o["council"]: o for o in job.result["outcomes"]}
+    assert by_council["onkologi"]["new"] == "RS 2026-00003"
+    assert by_council["primarvard"]["new"] is None
+    with Register(web_workspace / "output" / "diarium.sqlite") as reg:
+        assert [i.dnr for i in reg.list()] == ["RS 2026-00001", "RS 2026-00002", "RS 2026-00003"]

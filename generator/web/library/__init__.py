@@ -225,7 +225,12 @@ def reissue_plan_start() -> Response | tuple[str, int]:
 @bp.post("/omutgivning/kor")
 @requires("förvaltare")
 def reissue_run_start() -> Response | tuple[str, int]:
-    return _start("reissue", _("Re-issue of the mandates"), work.run, "library.summary")
+    changed_only = request.form.get("changed_only") == "1"
+
+    def make(*args: Any) -> jobs.Work:
+        return work.run(*args, changed_only=changed_only)
+
+    return _start("reissue", _("Re-issue of the mandates"), make, "library.summary")
 
 
 def _finished(job_id: str, kind: str) -> jobs.Job:

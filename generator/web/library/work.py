@@ -111,7 +111,12 @@ def dry_run(
 
 
 def run(
-    workspace: Workspace, reason: str, date: dt.date, register: Path | None, jobs: int | None
+    workspace: Workspace,
+    reason: str,
+    date: dt.date,
+    register: Path | None,
+    jobs: int | None,
+    changed_only: bool = False,
 ) -> Work:
     def work(progress: JobProgress) -> dict[str, Any]:
         result = reissue.reissue(
@@ -121,6 +126,7 @@ def run(
             date=date,
             register=register,
             jobs=jobs,
+            changed_only=changed_only,
             progress=progress,
         )
         return run_result(result, reason, date, workspace.root)
