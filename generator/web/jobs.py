@@ -38,6 +38,8 @@ from generator.register import pid_alive
 
 #: How often (seconds) a running job writes its progress at most; the last step always.
 WRITE_EVERY = 0.2
+#: Finished jobs (and their summaries) are kept this long, then cleared when a new one starts.
+KEEP_SECONDS = 30 * 24 * 3600
 
 Work = Callable[["JobProgress"], dict[str, Any]]
 
@@ -295,6 +297,7 @@ def start(
     )
     _take_lock(state, job.id)
     try:
+        _clear_old(state)
         save(state, job)
     except BaseException:
         _release(state, job.id)
@@ -305,6 +308,19 @@ def start(
     )
     thread.start()
     return job
+
+
+def _clear_old(state: Path) -> None:
+    """Remove the files of jobs that finished more than :data:`KEEP_SECONDS` ago."""
+    limit = time.time() - KEEP_SECONDS
+    for path in jobs_dir(state).glob("*"):
+        if path.name == "lock":
+            continue
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _run(state: Path, job: Job, work: Work, language: str) -> None:

@@ -153,3 +153,14 @@ def test_the_estimate_follows_the_pace_so_far() -> None:
     assert job.percent() == 25
     job.count = 0
     assert job.estimate(now=1005.0) is None  # too early to say
+
+
+def test_old_jobs_are_cleared_when_a_new_one_starts(tmp_path: Path) -> None:
+    old = jobs.wait(tmp_path, jobs.start(tmp_path, "k", "Gammalt", "u", lambda p: {}).id)
+    assert old is not None
+    path = tmp_path / "jobs" / f"{old.id}.json"
+    long_ago = path.stat().st_mtime - jobs.KEEP_SECONDS - 60
+    os.utime(path, (long_ago, long_ago))
+    recent = jobs.wait(tmp_path, jobs.start(tmp_path, "k", "Nytt", "u", lambda p: {}).id)
+    assert not path.exists()
+    assert recent is not None and jobs.load(tmp_path, recent.id) is not None
