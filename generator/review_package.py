@@ -23,7 +23,7 @@ CORE_PART = "docProps/core.xml"
 HEADER_PART = re.compile(r"^word/header\d*\.xml$")
 DC_NS = "http://purl.org/dc/elements/1.1/"
 LABEL = "Granskningskopia – ändringar mot {previous}"
-FIRST_LINE = LABEL + ". Detta är inte den utgivna handlingen."
+FIRST_LINE = LABEL + ". Detta är inte den utfärdade handlingen."
 UNKNOWN_PREVIOUS = "föregående utgåva"
 # A dark red that keeps 4.5:1 against white (WCAG 2.1 AA for normal text).
 LABEL_COLOUR = "C00000"

@@ -239,7 +239,7 @@ def test_reissue_all_supersedes_every_council_using_the_clause(ws: Path) -> None
             re.search(r"Datum|Diarienummer|Ersätter|RS 20\d\d-\d{5}\b", t) for t in ins + dels
         ), (ins, dels)
         # The review copy reads as the new document, under the label naming the replaced issue.
-        label = f"Granskningskopia – ändringar mot {old}. Detta är inte den utgivna handlingen."
+        label = f"Granskningskopia – ändringar mot {old}. Detta är inte den utfärdade handlingen."
         assert text(review)[0] == label
         assert "\n".join(text(review)[1:]) == body
         assert "Granskningskopia" not in body

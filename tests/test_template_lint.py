@@ -149,7 +149,7 @@ def test_the_message_is_swedish_by_default(workspace: Path, uppdrag) -> None:
     broken(workspace / "templates" / "uppdragshandling.docx", "{ { organisation }}")
     result = uppdrag("render", "onkologi", env={"LANGUAGE": "sv"})
     assert result.exit_code == 2
-    assert "kan inte användas; inget gavs ut" in result.output
+    assert "kan inte användas; inget utfärdades" in result.output
     assert (
         "brödtexten, stycket ”{ { organisation }}”: taggen ”{ { organisation }}” är felskriven: "
         "det får inte stå mellanslag mellan klamrarna. Skriv den som ”{{ organisation }}”"

@@ -62,14 +62,14 @@ def test_issue_and_decide_with_the_keyboard_only(page: Any, web_workspace: Path)
                 return
         raise AssertionError(f"{text!r} is not reachable with Tab")
 
-    tab_to("Ge ut och besluta")  # the page's own menu
+    tab_to("Utfärda och besluta")  # the page's own menu
     page.keyboard.press("Enter")
-    tab_to("Ge ut…")
+    tab_to("Utfärda…")
     page.keyboard.press("Enter")
     page.wait_for_url("**/ge-ut")
     assert "Ett diarienummer tas ur registret." in page.locator("main").inner_text()
     no_violations(page, "the confirmation")
-    tab_to("Ge ut och ta ett diarienummer")
+    tab_to("Utfärda och ta ett diarienummer")
     page.keyboard.press("Enter")
     page.wait_for_url("**/handling/**")
     dnr = f"RS {dates.today().year}-00001"
