@@ -117,7 +117,8 @@ def number_of(docx: bytes) -> str:
 def first_line(old: bytes) -> str:
     """The review copy's own first line: it names the issue it is compared with."""
     return (
-        f"Granskningskopia – ändringar mot {number_of(old)}. Detta är inte den utfärdade handlingen."
+        f"Granskningskopia – ändringar mot {number_of(old)}. "
+        "Detta är inte den utfärdade handlingen."
     )
 
 
