@@ -16,7 +16,7 @@ from generator.i18n import _, install_click_translations
 # commands are built.
 install_click_translations()
 
-from generator.cli import data, diarium, documents  # noqa: E402
+from generator.cli import data, diarium, documents, pdf  # noqa: E402
 from generator.cli.base import Group  # noqa: E402
 
 
@@ -37,6 +37,7 @@ for command in (
     documents.decide,
     documents.reissue,
     documents.preview,
+    pdf.pdf,
     data.check,
     data.import_,
     data.new,

@@ -129,6 +129,7 @@ def _describe_event(event: dict[str, Any]) -> str:
             date=detail.get("decided", ""), path=path
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
+        "archive_copy": _("archive copy (PDF/A) made: {path}").format(path=path),
     }
     return texts.get(event["event"], event["event"])
 
