@@ -193,6 +193,32 @@ def per_document_start(folder: Path, docs: list[Path]) -> float:
     return (time.perf_counter() - start) / len(docs)
 
 
+def uno_listener(folder: Path, docs: list[Path], jobs: int) -> str:
+    """The UNO-listener way (``benchmarks/uno_convert.py``), if the system Python has ``uno``."""
+    python = shutil.which("python3", path="/usr/bin:/bin") or "python3"
+    probe = subprocess.run([python, "-c", "import uno"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        return "not measured: the system Python has no uno (apt-get install python3-uno)"
+    out = folder / "uno-out"
+    out.mkdir(parents=True)
+    done = subprocess.run(
+        [python, str(ROOT / "benchmarks" / "uno_convert.py"), str(jobs), str(out), *map(str, docs)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return f"failed: {done.stderr.strip().splitlines()[-1:]}"
+    seconds, startup = (float(x) for x in done.stdout.split())
+    good = sum(
+        not check_pdf(pdf.read_bytes(), expected_title(doc))[1]
+        for doc in docs
+        if (pdf := out / f"{doc.stem}.pdf").exists()
+    )
+    return (
+        f"{seconds:6.1f} s for {len(docs)} ({seconds / len(docs) * 1000:.0f} ms/doc), {good} good,"
+        f" {startup:.1f} s before the first conversion"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--councils", type=int, default=300)
@@ -231,6 +257,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"  pool of {args.jobs}, chunks <= {chunk:3d}: {seconds:6.1f} s for "
                       f"{len(sample)} ({seconds / len(sample) * 1000:.0f} ms/doc), {good} good, "
                       f"{runs} starts, pool peak {peak / 1024:.0f} MB (RSS sum)")  # fmt: skip
+            print(f"  UNO listener per worker ({args.jobs}), like unoserver: "
+                  f"{uno_listener(folder / 'uno', sample, args.jobs)}")  # fmt: skip
             few = sample[:8]
             print(
                 f"  one soffice per document: {per_document_start(folder / 'each', few) * 1000:.0f}"

@@ -274,3 +274,45 @@ def test_without_libreoffice_nothing_is_recorded(workspace: Path, uppdrag, monke
     assert result.exit_code == 4 and "apt-get install libreoffice-writer-nogui" in result.output
     assert copies(workspace) == [] and not list((workspace / "output").rglob("*.pdf"))
     assert os.environ.get("FAULT") is None
+
+
+def test_reissue_pdf_reports_the_pdf_stage_to_the_callers_progress(workspace: Path) -> None:
+    import datetime as dt
+
+    from generator.reissue import reissue
+    from generator.workspace import Workspace
+    from tests.test_pdf import Recorder
+
+    require_soffice()
+    progress = Recorder()
+    args = {"reason": "Ny rutin", "date": dt.date(2026, 11, 3), "pdf": True, "pdf_jobs": 2}
+    result = reissue(Workspace(workspace), [], progress=progress, **args)
+    documents = sorted(o.path for o in result.outcomes if o.path)
+    assert result.archive is not None and result.archive.failed == []
+    assert sorted(result.archive.made) == [d.with_suffix(".pdf") for d in documents]
+    labels = [c[1] for c in progress.calls if c[0] == "start"]
+    assert labels == ["Checking", "Issuing", "PDF/A"]
+    assert ("start", "PDF/A", 2) in progress.calls
+    assert sorted(Path(c["source"]) for c in copies(workspace)) == documents
+
+    again = reissue(Workspace(workspace), [], progress=Recorder(), **args)
+    assert again.archive is not None
+    assert again.archive.made == [] and sorted(again.archive.present) == sorted(result.archive.made)
+
+
+def test_a_drafts_pdf_is_made_again_with_the_draft(workspace: Path, uppdrag) -> None:
+    require_soffice()
+    draft = workspace / "output" / "utkast" / "onkologi_utkast.pdf"
+    first = uppdrag("render", "onkologi", "--draft", "--pdf")
+    assert first.exit_code == 0, first.output
+    before = draft.read_bytes()
+    (workspace / "data" / "councils" / "onkologi.yaml").write_text(
+        (workspace / "data" / "councils" / "onkologi.yaml")
+        .read_text("utf-8")
+        .replace("namn: Samordningsråd onkologi", "namn: Samordningsråd onkologi och hematologi"),
+        "utf-8",
+    )
+    second = uppdrag("render", "onkologi", "--draft", "--pdf")
+    assert second.exit_code == 0, second.output
+    assert draft.read_bytes() != before
+    assert not (workspace / "output" / "diarium.sqlite").exists()  # a draft is not registered

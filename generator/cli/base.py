@@ -92,13 +92,18 @@ def workspace():
 
 
 def print_paths(
-    paths: list[Path], pdf: bool, *, pdf_jobs: int | None = None, register: Path | None = None
+    paths: list[Path],
+    pdf: bool,
+    *,
+    pdf_jobs: int | None = None,
+    register: Path | None = None,
+    drafts: bool = False,
 ) -> None:
     """Print each written file, and with --pdf make their archive copies (a LibreOffice pool)."""
     for path in paths:
         click.echo(display(path))
     if pdf and paths:
-        make_pdfs(paths, jobs=pdf_jobs, register=register)
+        make_pdfs(paths, jobs=pdf_jobs, register=register, drafts=drafts)
 
 
 def display(path: Path) -> str:
@@ -201,7 +206,9 @@ class Progress:
         self.pace = None
 
 
-def make_pdfs(paths: list[Path], *, jobs: int | None, register: Path | None) -> None:
+def make_pdfs(
+    paths: list[Path], *, jobs: int | None, register: Path | None, drafts: bool = False
+) -> None:
     """Archive copies of ``paths`` (:func:`generator.pdf.make_pdfs`), printed; the failed ones
     named one line each, and then exit code 4."""
     from generator.main import register_path
@@ -212,6 +219,7 @@ def make_pdfs(paths: list[Path], *, jobs: int | None, register: Path | None) -> 
         register=register_path(workspace(), register and str(register)),
         jobs=jobs,
         progress=Progress(),
+        drafts=drafts,
     )
     report_pdfs(result)
 

@@ -88,7 +88,8 @@ def render(
         draft=draft,
         notify=click.echo,
     )
-    print_paths([item.path for item in written], pdf, pdf_jobs=pdf_jobs, register=register)
+    paths = [item.path for item in written]
+    print_paths(paths, pdf, pdf_jobs=pdf_jobs, register=register, drafts=draft)
 
 
 @click.command(

@@ -11,6 +11,7 @@ and recorded now.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import zipfile
@@ -21,10 +22,10 @@ from pathlib import Path
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
 from generator.pdf.check import check_pdf, expected_title
-from generator.pdf.pool import FILE_TIMEOUT, Job, Pool
+from generator.pdf.pool import FILE_TIMEOUT, Job, Made, Pool
 from generator.progress import NoProgress, Progress
 from generator.register import ArchiveCopy, Register, sha256_file
-from generator.writer import write_new
+from generator.writer import write_new, write_replaceable
 
 #: Archive copies recorded per register transaction.
 RECORD_EVERY = 25
@@ -61,11 +62,14 @@ def make_pdfs(
     jobs: int | None = None,
     progress: Progress | None = None,
     file_timeout: float = FILE_TIMEOUT,
+    drafts: bool = False,
 ) -> Archived:
     """PDF/A archive copies of ``sources`` beside them, in a pool of ``jobs`` LibreOffices.
 
     ``register``: the diary register, if there is one; the documents it knows get their copy
-    recorded (and are refused if changed since they were issued).
+    recorded (and are refused if changed since they were issued).  ``drafts``: the documents
+    the register does not know are previews (``render --draft``), replaced on every render, and
+    so are their PDFs; an issued document's PDF is never replaced.
     """
     progress = progress or NoProgress()
     began = time.monotonic()
@@ -75,7 +79,7 @@ def make_pdfs(
     result = Archived()
     reg = Register(register) if register is not None and register.exists() else None
     try:
-        todo = _plan(documents, reg, result)
+        todo = _plan(documents, reg, result, drafts)
         if todo:
             _convert(todo, reg, result, jobs, progress, file_timeout)
     finally:
@@ -91,9 +95,12 @@ class _Todo:
     target: Path
     dnr: str | None
     source_sha256: str | None
+    replace: bool = False  # a draft's preview: replaced, not kept
 
 
-def _plan(documents: list[Path], reg: Register | None, result: Archived) -> list[_Todo]:
+def _plan(
+    documents: list[Path], reg: Register | None, result: Archived, drafts: bool
+) -> list[_Todo]:
     """What to convert; what is already there or cannot be done goes into ``result``."""
     todo: list[_Todo] = []
     seen: set[Path] = set()
@@ -126,10 +133,11 @@ def _plan(documents: list[Path], reg: Register | None, result: Archived) -> list
                 )
             continue
         title = expected_title(src)
-        if target.exists():
+        replace = drafts and issued is None
+        if target.exists() and not replace:
             _adopt(src, target, title, reg, dnr, digest, result)
             continue
-        todo.append(_Todo(Job(src, title), target, dnr, digest))
+        todo.append(_Todo(Job(src, title), target, dnr, digest, replace))
     return todo
 
 
@@ -174,45 +182,42 @@ def _convert(
     unrecorded: list[ArchiveCopy] = []
     progress.start(_("PDF/A"), len(todo))
     try:
-        for made in pool.convert([t.job for t in todo]):
-            item = by_job[made.job]
-            if made.data is None:
-                result.failed.append(Failure(item.job.source, made.problem or "?"))
-            else:
-                try:
-                    write_new(item.target, made.data)
-                except RegisterError:
-                    result.failed.append(
-                        Failure(
-                            item.job.source,
-                            _("{pdf} appeared meanwhile; it is kept as it is").format(
-                                pdf=item.target.name
-                            ),
-                        )
-                    )
-                else:
-                    result.made.append(item.target)
-                    if reg is not None and item.dnr and item.source_sha256:
-                        unrecorded.append(
-                            _copy(
-                                item.dnr,
-                                item.job.source,
-                                item.source_sha256,
-                                item.target,
-                                made.data,
-                                made.pages,
-                            )
-                        )
-                        if len(unrecorded) >= RECORD_EVERY:
-                            reg.record_archive_copies(unrecorded)
-                            unrecorded.clear()
-            progress.advance(item.target.name)
+        with contextlib.closing(pool.convert([t.job for t in todo])) as converted:
+            for made in converted:
+                item = by_job[made.job]
+                copy = _keep(item, made, result)
+                if copy is not None and reg is not None:
+                    unrecorded.append(copy)
+                    if len(unrecorded) >= RECORD_EVERY:
+                        reg.record_archive_copies(unrecorded)
+                        unrecorded.clear()
+                progress.advance(item.target.name)
     finally:
         if reg is not None and unrecorded:
             reg.record_archive_copies(unrecorded)
         progress.finish()
         result.peak_rss_kib = max(result.peak_rss_kib, pool.peak_rss_kib)
         result.runs += pool.runs
+
+
+def _keep(item: _Todo, made: Made, result: Archived) -> ArchiveCopy | None:
+    """Keep one checked PDF (or note why there is none); its record, if it gets one."""
+    if made.data is None:
+        result.failed.append(Failure(item.job.source, made.problem or "?"))
+        return None
+    try:
+        if item.replace:
+            write_replaceable(item.target, made.data)
+        else:
+            write_new(item.target, made.data)
+    except RegisterError:
+        problem = _("{pdf} appeared meanwhile; it is kept as it is").format(pdf=item.target.name)
+        result.failed.append(Failure(item.job.source, problem))
+        return None
+    result.made.append(item.target)
+    if item.dnr is None or item.source_sha256 is None:
+        return None
+    return _copy(item.dnr, item.job.source, item.source_sha256, item.target, made.data, made.pages)
 
 
 def _copy(dnr: str, src: Path, digest: str, target: Path, data: bytes, pages: int) -> ArchiveCopy:

@@ -80,6 +80,7 @@ def check_pdf(data: bytes, title: str) -> tuple[int, list[str]]:
     """The PDF's page count and what is wrong with it as an archive copy (nothing: ``[]``)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+    from pypdf.generic import BooleanObject
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the user's concern
     try:
@@ -96,9 +97,8 @@ def check_pdf(data: bytes, title: str) -> tuple[int, list[str]]:
         problems.append(_("not identified as PDF/A-2"))
     marked = root.get("/MarkInfo")
     marked = marked.get_object() if marked is not None else None
-    if not (
-        marked is not None and bool(marked.get("/Marked")) is True and "/StructTreeRoot" in root
-    ):
+    flag = marked.get("/Marked") if marked is not None else None
+    if not (isinstance(flag, BooleanObject) and bool(flag) and "/StructTreeRoot" in root):
         problems.append(_("not tagged"))
     language = str(root.get("/Lang") or "")
     if language != LANGUAGE:
