@@ -423,7 +423,8 @@ def show(
 
 
 def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:
-    """``uppdrag verify``: every issued file against its recorded SHA-256."""
+    """``uppdrag verify``: every issued file, and every PDF/A archive copy, against its
+    recorded SHA-256."""
     with _register(workspace, register) as reg:
         return reg.verify()
 
