@@ -9,12 +9,18 @@ workspace when it is spawned (macOS, Windows).
 Writing the files stays in the parent, which alone records them in the register; waiting for the
 disk (``fsync``) is most of that, so the files are written in a few threads (:class:`Writers`),
 and reported in the order they were given.
+
+Memory stays flat in the number of councils: what a batch has to remember of every council
+between its steps (mandates, comparisons) waits in a :class:`Spool` on disk, the workers get
+only a few chunks ahead of the parent, and the writers only a few files ahead of the register.
 """
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +34,12 @@ from generator.workspace import Library, Workspace
 PARALLEL_THRESHOLD = 16
 #: Threads that write a big batch's files.
 WRITER_THREADS = 4
+#: Most councils a worker gets at once, and chunks under way per worker: how far the workers
+#: may get ahead of the parent.
+MAX_CHUNK = 32
+AHEAD = 4
+#: Files waiting for a writer thread, per thread, before the parent waits for the oldest.
+WRITE_BACKLOG = 8
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -62,10 +74,9 @@ def _init_worker(root: str, library: bool, template_path: str | None) -> None:
     )
 
 
-def _run_in_worker(task: tuple[Callable[[Shared, Any], Any], Any]) -> Any:
-    function, argument = task
+def _run_chunk(function: Callable[[Shared, Any], Any], chunk: list[Any]) -> list[Any]:
     assert _shared is not None
-    return function(_shared, argument)
+    return [function(_shared, item) for item in chunk]
 
 
 def parallel(jobs: int, count: int) -> bool:
@@ -91,7 +102,8 @@ class Workers:
     ) -> None:
         self.shared = shared
         self.pool: Executor | None = None
-        self.chunk = max(1, count // (jobs * 8))
+        self.jobs = jobs
+        self.chunk = max(1, min(MAX_CHUNK, count // (jobs * 8)))
         if parallel(jobs, count):
             global _shared
             _shared = shared
@@ -102,14 +114,37 @@ class Workers:
                 initargs=(str(workspace.root), shared.library is not None, template),
             )
 
-    def map(self, function: Callable[[Shared, T], R], items: list[T]) -> Iterator[R]:
+    def map(self, function: Callable[[Shared, T], R], items: Iterable[T]) -> Iterator[R]:
         """``function(shared, item)`` for each item, in order; ``function`` must be a module-level
-        function (a worker finds it by name)."""
+        function (a worker finds it by name).
+
+        ``items`` is read only as far as the workers have room (a few chunks each), so that a
+        batch of ten thousand councils is never all in memory, nor all its results.
+        """
         if self.pool is None:
             return (function(self.shared, item) for item in items)
-        return self.pool.map(
-            _run_in_worker, [(function, item) for item in items], chunksize=self.chunk
-        )
+        return self._windowed(function, iter(items))
+
+    def _windowed(self, function: Callable[[Shared, T], R], items: Iterator[T]) -> Iterator[R]:
+        assert self.pool is not None
+        under_way: deque[Future[list[R]]] = deque()
+        limit = self.jobs * AHEAD
+
+        def submit() -> bool:
+            chunk = [item for _n, item in zip(range(self.chunk), items, strict=False)]
+            if chunk:
+                assert self.pool is not None
+                under_way.append(self.pool.submit(_run_chunk, function, chunk))
+            return bool(chunk)
+
+        more = True
+        while more and len(under_way) < limit:
+            more = submit()
+        while under_way:
+            results = under_way.popleft().result()
+            if more:
+                more = submit()
+            yield from results
 
     def __enter__(self) -> Workers:
         return self
@@ -132,6 +167,7 @@ class Writers(Generic[K, R]):
     def __init__(self, threads: int, write: Callable[..., R]) -> None:
         self.write = write
         self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
+        self.backlog = threads * WRITE_BACKLOG
         self.queue: deque[tuple[K, Future[R]]] = deque()
 
     def submit(self, key: K, *args: Any) -> None:
@@ -147,8 +183,12 @@ class Writers(Generic[K, R]):
         self.queue.append((key, future))
 
     def finished(self, wait: bool = False) -> Iterator[tuple[K, R]]:
-        """The writes done so far (or all, waiting), in order; raises what a failed one raised."""
-        while self.queue and (wait or self.queue[0][1].done()):
+        """The writes done so far (or all, waiting), in order; raises what a failed one raised.
+
+        With more writes waiting than :data:`WRITE_BACKLOG` per thread, waits for the oldest:
+        the files to write must not pile up in memory when the disk is slower than rendering.
+        """
+        while self.queue and (wait or self.queue[0][1].done() or len(self.queue) > self.backlog):
             key, future = self.queue.popleft()
             yield key, future.result()
 
@@ -164,3 +204,39 @@ class Writers(Generic[K, R]):
         ]
         self.queue.clear()
         return written
+
+
+class Spool(Generic[T]):
+    """A sequence appended to and read in order, kept pickled in a temporary file, not in memory.
+
+    What a batch remembers of each council between its steps (its mandate, its comparison with
+    the previous issue) is about 50 kB; for ten thousand councils that would be half a
+    gigabyte.  Here it costs a file offset each.  Several readers may iterate at once (each
+    reads at its own offsets); the file disappears when the spool is closed or collected.
+    """
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self.file = tempfile.TemporaryFile(prefix="uppdrag-spool-")
+        self.offsets: list[int] = []
+        self.end = 0
+        for item in items:
+            self.append(item)
+
+    def append(self, item: T) -> None:
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.seek(self.end)
+        self.file.write(data)
+        self.offsets.append(self.end)
+        self.end += len(data)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __iter__(self) -> Iterator[T]:
+        ends = [*self.offsets[1:], self.end]
+        for start, stop in zip(list(self.offsets), ends, strict=True):
+            self.file.seek(start)  # each reader seeks: readers may take turns
+            yield pickle.loads(self.file.read(stop - start))
+
+    def close(self) -> None:
+        self.file.close()

@@ -50,6 +50,7 @@ def describe_event(event: dict[str, Any], show_path: Callable[[Path], str] = str
             date=detail.get("decided", ""), path=path
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
+        "archive_copy": _("archive copy (PDF/A) made: {path}").format(path=path),
     }
     return texts.get(event["event"], event["event"])
 

@@ -13,7 +13,8 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class Councils:
 
     settings: Settings
     library: Library
-    mandates: list[Mandate]
+    mandates: MutableSequence[Mandate]
 
 
 def register_path(workspace: Workspace, option: str | None) -> Path:
@@ -83,11 +84,17 @@ def _load_each(paths: list[Path], library: Library, settings: Settings) -> Itera
 
 
 def load_councils(
-    workspace: Workspace, names: list[str], *, load_all: LoadAll = _load_each
+    workspace: Workspace,
+    names: list[str],
+    *,
+    load_all: LoadAll = _load_each,
+    sink: MutableSequence[Mandate] | None = None,
 ) -> Councils:
     """Settings, library and every named council, with all problems of all files at once.
 
-    ``load_all`` loads the council files once settings and library are known to be right.
+    ``load_all`` loads the council files once settings and library are known to be right;
+    ``sink`` keeps the mandates (a list, or a big batch's spool on disk, see
+    :class:`generator.batch.Spool`).
     """
     settings = workspace.load_settings()
     library = workspace.load_library()
@@ -98,7 +105,7 @@ def load_councils(
         raise DataError([_unknown_council(path, known) for path in missing])
     if not paths:
         raise UsageError(_("no council files in {folder}").format(folder=workspace.councils_dir))
-    mandates: list[Mandate] = []
+    mandates: MutableSequence[Mandate] = [] if sink is None else sink
     problems: list[Problem] = []
     for outcome in load_all(paths, library, settings):
         if isinstance(outcome, Mandate):
@@ -108,8 +115,8 @@ def load_councils(
             problems.extend(p for p in outcome if str(p) not in {str(q) for q in problems})
     if problems:
         raise DataError(problems)
-    ids = [m.council_id for m in mandates]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    counts = Counter(m.council_id for m in mandates)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:
         raise UsageError(
             _("the same council is named twice: {ids}").format(ids=", ".join(duplicates))
@@ -117,7 +124,7 @@ def load_councils(
     return Councils(settings, library, mandates)
 
 
-def refuse_unfilled(mandates: list[Mandate]) -> None:
+def refuse_unfilled(mandates: Iterable[Mandate]) -> None:
     """A numbered document never carries the "ATT FYLLA I" markers of ``uppdrag new``."""
     from generator.importer import MARKER
 
@@ -459,7 +466,8 @@ def show(
 
 
 def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:
-    """``uppdrag verify``: every issued file against its recorded SHA-256."""
+    """``uppdrag verify``: every issued file, and every PDF/A archive copy, against its
+    recorded SHA-256."""
     existing = _existing_register(workspace, register)
     if existing is None:
         return []

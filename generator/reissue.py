@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from generator import batch, dates
-from generator.batch import Shared, Workers, Writers
+from generator.batch import Shared, Spool, Workers, Writers
 from generator.diff import Comparison, compare, document_paragraphs, ignore_head, part_paragraphs
 from generator.exceptions import UsageError
 from generator.i18n import _
@@ -44,6 +45,7 @@ from generator.main import (
     subject,
 )
 from generator.model import Mandate, Settings
+from generator.pdf import Archived
 from generator.register import Issue, Register, Request
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
@@ -105,9 +107,10 @@ class Outcome:
 
 @dataclass
 class Result:
-    plans: list[CouncilPlan]
+    plans: Spool[CouncilPlan]
     outcomes: list[Outcome] = field(default_factory=list)
     dry_run: bool = False
+    archive: Archived | None = None  # the PDF stage, with --pdf
 
 
 def batch_key(reason: str, date: dt.date) -> str:
@@ -133,9 +136,9 @@ def _loader(jobs: int, workspace: Workspace) -> LoadAll:
     """:func:`generator.main.load_councils`' way of loading the council files, in ``jobs``
     processes."""
 
-    def load_all(paths: list[Path], library: Library, settings: Settings) -> list[LoadOutcome]:
+    def load_all(paths: list[Path], library: Library, settings: Settings) -> Iterator[LoadOutcome]:
         with _workers(Shared(settings, library), jobs, len(paths), workspace) as workers:
-            return list(workers.map(_load_council, paths))
+            yield from workers.map(_load_council, paths)  # as they come: kept by the caller
 
     return load_all
 
@@ -213,19 +216,21 @@ def plan(
     dry_run: bool = False,
     notify: Notify = _quiet,
     progress: Progress | None = None,
-) -> tuple[Settings, CompiledTemplate, list[CouncilPlan]]:
-    """Validate and render every selected council and compare it with its live issue.
+) -> tuple[Settings, CompiledTemplate, Spool[CouncilPlan]]:
+    """Validate and render every selected council and compare it with its live issue; the
+    plans are spooled to disk, to be read in order (see :class:`generator.batch.Spool`).
 
     A dry run changes nothing: it does not create a register that is not there, and it leaves
     what an interrupted batch left pending for the real run to settle.
     """
     progress = progress or _NoProgress()
-    loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace))
-    refuse_unfilled(loaded.mandates)
+    mandates: Spool[Mandate] = Spool()  # on disk: a batch may hold ten thousand councils
+    loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace), sink=mandates)
+    refuse_unfilled(mandates)
     template = sound_template(workspace.template_path)  # what check rejects is never issued
     key = batch_key(reason, date)
     reg_path = register_path(workspace, register and str(register))
-    councils = [m.council_id for m in loaded.mandates]
+    councils = [m.council_id for m in mandates]
     done: dict[str, Issue] = {}
     previous: dict[str, Issue | None] = dict.fromkeys(councils)
     if not (dry_run and not reg_path.exists()):
@@ -234,19 +239,17 @@ def plan(
                 recover(reg, notify, workspace.output_dir)
             done, previous = _live_issues(reg, key, councils)
     placeholder = f"{loaded.settings.series} {date.year}-00000"
-    tasks = [
-        _Check(
-            m,
-            _placeholder_stamp(date, placeholder, previous[m.council_id]),
-            _path_of(previous[m.council_id]),
-        )
-        for m in loaded.mandates
-    ]
-    plans: list[CouncilPlan] = []
+
+    def tasks() -> Iterator[_Check]:
+        for m in mandates:
+            last = previous[m.council_id]
+            yield _Check(m, _placeholder_stamp(date, placeholder, last), _path_of(last))
+
+    plans: Spool[CouncilPlan] = Spool()
     shared = Shared(loaded.settings, template=template)
-    progress.start(_("Checking"), len(tasks))
-    with _workers(shared, jobs, len(tasks), workspace) as workers:
-        for task, checked in zip(tasks, workers.map(_check_council, tasks), strict=True):
+    progress.start(_("Checking"), len(councils))
+    with _workers(shared, jobs, len(councils), workspace) as workers:
+        for task, checked in zip(tasks(), workers.map(_check_council, tasks()), strict=True):
             cid = task.mandate.council_id
             plans.append(
                 CouncilPlan(
@@ -260,6 +263,7 @@ def plan(
             )
             progress.advance(cid)
     progress.finish()
+    mandates.close()
     return loaded.settings, template, plans
 
 
@@ -279,8 +283,56 @@ def reissue(
     review_copies: bool = True,
     notify: Notify = _quiet,
     progress: Progress | None = None,
+    pdf: bool = False,
+    pdf_jobs: int | None = None,
 ) -> Result:
-    """``uppdrag reissue``: see the module docstring for the guarantees."""
+    """``uppdrag reissue``: see the module docstring for the guarantees.
+
+    ``pdf``: then make the archive copies of the batch's documents in ``pdf_jobs`` LibreOffice
+    processes (also of those an interrupted run of the batch issued), reported in
+    ``Result.archive``; each PDF made is kept whatever happens to the others.
+    """
+    result = _reissue(
+        workspace,
+        names,
+        reason=reason,
+        date=date,
+        dry_run=dry_run,
+        changed_only=changed_only,
+        jobs=jobs,
+        register=register,
+        review_copies=review_copies,
+        notify=notify,
+        progress=progress,
+    )
+    if pdf and not dry_run:
+        from generator.pdf import make_pdfs
+
+        documents = [o.path for o in result.outcomes if o.new and o.path and o.path.exists()]
+        if documents:
+            result.archive = make_pdfs(
+                documents,
+                register=register_path(workspace, register and str(register)),
+                jobs=pdf_jobs,
+                progress=progress,
+            )
+    return result
+
+
+def _reissue(
+    workspace: Workspace,
+    names: list[str],
+    *,
+    reason: str,
+    date: dt.date | None,
+    dry_run: bool,
+    changed_only: bool,
+    jobs: int | None,
+    register: Path | None,
+    review_copies: bool,
+    notify: Notify,
+    progress: Progress | None,
+) -> Result:
     if not reason or not reason.strip():
         raise UsageError(_("--reason must say why the mandates are re-issued"))
     date = date or dates.today()
@@ -301,7 +353,7 @@ def reissue(
         return Result(plans, dry_run=True)
 
     result = Result(plans)
-    todo: list[CouncilPlan] = []
+    todo: Spool[CouncilPlan] = Spool()
     for p in plans:
         cid = p.mandate.council_id
         if p.done is not None:
@@ -362,7 +414,7 @@ def reissue(
 
     with Register(register_path(workspace, register and str(register))) as reg:
         issues = reg.reserve(requests, settings.series, path_for)
-        tasks = [
+        tasks = (  # read from the spool as the workers get to them
             _Issue(
                 p.mandate,
                 Stamp(date, i.dnr, None, p.previous.dnr if p.previous else None),
@@ -371,18 +423,19 @@ def reissue(
                 dates.iso(date),
             )
             for p, i in zip(todo, issues, strict=True)
-        ]
-        workers = _workers(Shared(settings, template=template), jobs, len(tasks), workspace)
+        )
+        workers = _workers(Shared(settings, template=template), jobs, len(issues), workspace)
         with workers:
             _issue_all(reg, todo, issues, tasks, workers, result, progress)
+    todo.close()
     return result
 
 
 def _issue_all(
     reg: Register,
-    todo: list[CouncilPlan],
+    todo: Iterable[CouncilPlan],
     issues: list[Issue],
-    tasks: list[_Issue],
+    tasks: Iterable[_Issue],
     workers: Workers,
     result: Result,
     progress: Progress,
@@ -393,7 +446,7 @@ def _issue_all(
     Whatever was written is marked issued, even when a later council fails; the rest stays
     pending for recovery.
     """
-    progress.start(_("Issuing"), len(tasks))
+    progress.start(_("Issuing"), len(issues))
     completed: list[tuple[str, str, str]] = []
     threads = batch.WRITER_THREADS if workers.pool is not None else 1
     writers: Writers[tuple[CouncilPlan, Issue, _Made], _Written] = Writers(threads, _write_files)

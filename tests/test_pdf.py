@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator import pdf
 from generator.clauses import load_mandate
-from generator.exceptions import ConversionError, RegisterError, UsageError
-from generator.pdf import convert_to_pdf, find_soffice, preview_png
+from generator.exceptions import ConversionError, UsageError
+from generator.pdf import check_pdf, expected_title, find_soffice, make_pdfs, office, preview_png
+from generator.pdf.check import stated_pages
 from generator.render import Stamp, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Workspace
@@ -106,35 +106,53 @@ def catalog(path: Path) -> bytes:
 # -- one conversion for the module -------------------------------------------------------------
 
 
+class Recorder:
+    """A progress object with the interface the CLI's and the web app's have."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def start(self, label: str, total: int) -> None:
+        self.calls.append(("start", label, total))
+
+    def advance(self, item: str) -> None:
+        self.calls.append(("advance", item))
+
+    def finish(self) -> None:
+        self.calls.append(("finish",))
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return render_councils(tmp_path_factory.mktemp("issued"))
 
 
 @pytest.fixture(scope="module")
-def converted(rendered: dict[str, Path]) -> tuple[dict[str, Path], int]:
-    """Both councils converted in ONE call; also how many LibreOffice processes it started."""
+def converted(rendered: dict[str, Path]):
+    """Both councils converted in one call, in a pool of two LibreOffice workers."""
     require_soffice()
-    runs = []
-    real_run = pdf._run
-
-    def counting_run(*args, **kwargs):
-        runs.append(args[0])
-        return real_run(*args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pdf, "_run", counting_run)
-        pdfs = convert_to_pdf([rendered[name] for name in COUNCILS])
-    return dict(zip(COUNCILS, pdfs, strict=True)), len(runs)
+    progress = Recorder()
+    result = make_pdfs([rendered[name] for name in COUNCILS], jobs=2, progress=progress)
+    return result, progress
 
 
 @pytest.fixture(scope="module")
-def pdfs(converted: tuple[dict[str, Path], int]) -> dict[str, Path]:
-    return converted[0]
+def pdfs(converted) -> dict[str, Path]:
+    result = converted[0]
+    assert result.failed == []
+    return {p.stem: p for p in result.made}
 
 
-def test_the_batch_is_one_libreoffice_process(converted: tuple[dict[str, Path], int]) -> None:
-    assert converted[1] == 1
+def test_the_pool_runs_one_libreoffice_per_worker_and_reports_progress(converted) -> None:
+    result, progress = converted
+    assert result.runs == 2  # two workers, one chunk each
+    assert result.peak_rss_kib > 0
+    assert progress.calls[0] == ("start", "PDF/A", 2)
+    assert sorted(c[1] for c in progress.calls if c[0] == "advance") == [
+        "onkologi.pdf",
+        "primarvard.pdf",
+    ]
+    assert progress.calls[-1] == ("finish",)
 
 
 @pytest.mark.parametrize("name", COUNCILS)
@@ -192,6 +210,42 @@ def test_text_with_diary_number_and_page_fields(name: str, pdfs: dict[str, Path]
     assert re.search(rf"Sida {pages} av {pages}\b", text), text
 
 
+@pytest.mark.parametrize("name", COUNCILS)
+def test_the_check_reads_the_page_count_the_document_states(name: str, pdfs: dict[str, Path]):
+    from pypdf import PdfReader
+
+    pages = int(info_fields(pdfs[name])["Pages"])
+    assert stated_pages(PdfReader(pdfs[name])) == pages
+    title = expected_title(pdfs[name].with_suffix(".docx"))
+    assert check_pdf(pdfs[name].read_bytes(), title) == (pages, [])
+
+
+def tampered(data: bytes, old: bytes, new: bytes) -> bytes:
+    """The PDF with one object's bytes changed in place (same length: the offsets stay right)."""
+    assert len(old) == len(new) and old in data
+    return data.replace(old, new)
+
+
+def test_the_check_names_what_makes_a_pdf_no_archive_copy(pdfs: dict[str, Path]) -> None:
+    data = pdfs["onkologi"].read_bytes()
+    title = expected_title(pdfs["onkologi"].with_suffix(".docx"))
+    pages = int(info_fields(pdfs["onkologi"])["Pages"])
+    assert check_pdf(data, title) == (pages, [])
+    cases = [
+        (b"/Lang(sv-SE)", b"/Lang(en-GB)", "language en-GB, not sv-SE"),
+        (b"<pdfaid:part>2<", b"<pdfaid:part>1<", "not identified as PDF/A-2"),
+        (b"/MarkInfo<</Marked true>>", b"/MarkInfo<</Marked null>>", "not tagged"),
+    ]
+    for old, new, problem in cases:
+        assert check_pdf(tampered(data, old, new), title)[1] == [problem], problem
+    assert check_pdf(data, "Another council")[1] == [f"title “{title}”, not “Another council”"]
+    tree = re.search(rb"(/Kids\[[^\]]*\]\s*/Count )(\d+)", data)
+    assert tree and int(tree.group(2)) == pages
+    wrong = tree.group(1) + str(pages + 1).encode()
+    assert check_pdf(tampered(data, tree.group(0), wrong), title)[1] == ["an incomplete page tree"]
+    assert check_pdf(data[: len(data) // 2], title)[1] == ["not a readable PDF"]
+
+
 # -- refusals --------------------------------------------------------------------------------------
 
 
@@ -200,81 +254,67 @@ def test_an_existing_pdf_is_never_overwritten(rendered: dict[str, Path], tmp_pat
     shutil.copyfile(rendered["onkologi"], docx)
     existing = tmp_path / "onkologi.pdf"
     existing.write_bytes(b"%PDF-1.6 the issued copy")
-    with pytest.raises(RegisterError, match="never overwritten"):
-        convert_to_pdf([docx])
+    result = make_pdfs([docx])
+    assert result.made == [] and result.runs == 0
+    [failure] = result.failed
+    assert failure.source == docx
+    assert failure.problem.startswith("onkologi.pdf is there but is no archive copy")
+    assert failure.problem.endswith("it is kept as it is")
     assert existing.read_bytes() == b"%PDF-1.6 the issued copy"
 
 
-def test_a_pdf_that_appears_during_conversion_is_not_overwritten(
-    rendered: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_valid_pdf_that_is_there_is_kept_and_not_made_again(
+    rendered: dict[str, Path], pdfs: dict[str, Path], tmp_path: Path
 ) -> None:
     docx = tmp_path / "onkologi.docx"
     shutil.copyfile(rendered["onkologi"], docx)
-    target = tmp_path / "onkologi.pdf"
-
-    def fake_convert(soffice: str, sources: list[Path], work: Path, timeout: float) -> list[Path]:
-        target.write_bytes(b"written meanwhile")
-        made = work / "made.pdf"
-        made.write_bytes(
-            b"%PDF-1.6\n<pdfaid:part>2</pdfaid:part>\n/MarkInfo<</Marked true>>\n"
-            + b" " * 100
-            + b"\n%%EOF\n"
-        )
-        return [made]
-
-    monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
-    monkeypatch.setattr(pdf, "_convert", fake_convert)
-    with pytest.raises(RegisterError):
-        convert_to_pdf([docx])
-    assert target.read_bytes() == b"written meanwhile"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    shutil.copyfile(pdfs["onkologi"], tmp_path / "onkologi.pdf")
+    result = make_pdfs([docx])
+    assert (result.made, result.present, result.failed, result.runs) == (
+        [],
+        [tmp_path / "onkologi.pdf"],
+        [],
+        0,
+    )
 
 
 def test_missing_libreoffice_says_how_to_install_it(
     rendered: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    docx = tmp_path / "onkologi.docx"
+    shutil.copyfile(rendered["onkologi"], docx)
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
     with pytest.raises(ConversionError, match="apt-get install libreoffice-writer-nogui"):
-        convert_to_pdf([rendered["onkologi"]], out_dir=tmp_path)
+        make_pdfs([docx])
     with pytest.raises(ConversionError, match="apt-get install libreoffice-writer-nogui"):
-        preview_png(rendered["onkologi"], tmp_path)
-    assert list(tmp_path.iterdir()) == []
+        preview_png(docx, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["onkologi.docx"]
 
 
 def test_missing_pdftoppm_says_how_to_install_it(
     rendered: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
-    monkeypatch.setattr(pdf, "find_pdftoppm", lambda: None)
+    from generator.pdf import preview
+
+    monkeypatch.setattr(office, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(preview, "find_pdftoppm", lambda: None)
     with pytest.raises(ConversionError, match="apt-get install poppler-utils"):
         preview_png(rendered["onkologi"], tmp_path)
 
 
-def test_a_timeout_names_the_file(rendered: dict[str, Path], tmp_path: Path) -> None:
-    require_soffice()
-    with pytest.raises(ConversionError, match="onkologi.docx"):
-        convert_to_pdf([rendered["onkologi"]], out_dir=tmp_path, timeout=0.05)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_file_that_is_no_word_document_is_refused(tmp_path: Path) -> None:
+def test_a_file_that_is_no_word_document_is_named_and_nothing_made(tmp_path: Path) -> None:
     fake = tmp_path / "brev.docx"
     fake.write_text("not a Word document", encoding="utf-8")
-    with pytest.raises(UsageError, match="not a Word document"):
-        convert_to_pdf([fake])
-    with pytest.raises(UsageError, match="does not exist"):
-        convert_to_pdf([tmp_path / "saknas.docx"])
+    result = make_pdfs([fake, tmp_path / "saknas.docx"])
+    assert [(f.source.name, f.problem) for f in result.failed] == [
+        ("brev.docx", "not a Word document (.docx)"),
+        ("saknas.docx", "the document does not exist"),
+    ]
     assert [p.name for p in tmp_path.iterdir()] == ["brev.docx"]
-
-
-def test_two_documents_with_the_same_name_into_one_folder_are_refused(
-    rendered: dict[str, Path], tmp_path: Path
-) -> None:
-    other = tmp_path / "copy" / "onkologi.docx"
-    other.parent.mkdir()
-    shutil.copyfile(rendered["onkologi"], other)
-    with pytest.raises(UsageError, match="both"):
-        convert_to_pdf([rendered["onkologi"], other], out_dir=tmp_path / "pdf")
+    with pytest.raises(UsageError, match="no Word document"):
+        make_pdfs([])
+    with pytest.raises(UsageError, match="not a Word document"):
+        preview_png(fake, tmp_path)
 
 
 # -- preview ---------------------------------------------------------------------------------------

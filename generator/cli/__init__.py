@@ -16,7 +16,7 @@ from generator.i18n import _, install_click_translations
 # commands are built.
 install_click_translations()
 
-from generator.cli import data, diarium, documents, init, serve  # noqa: E402
+from generator.cli import data, diarium, documents, init, pdf, serve  # noqa: E402
 from generator.cli.base import Group  # noqa: E402
 
 
@@ -38,6 +38,7 @@ for command in (
     documents.decide,
     documents.reissue,
     documents.preview,
+    pdf.pdf,
     data.check,
     data.import_,
     data.new,

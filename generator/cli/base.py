@@ -132,15 +132,19 @@ def workspace():
     return Workspace.here()
 
 
-def print_paths(paths: list[Path], pdf: bool) -> None:
-    """Print each written file, and with --pdf convert them all in one LibreOffice run."""
+def print_paths(
+    paths: list[Path],
+    pdf: bool,
+    *,
+    pdf_jobs: int | None = None,
+    register: Path | None = None,
+    drafts: bool = False,
+) -> None:
+    """Print each written file, and with --pdf make their archive copies (a LibreOffice pool)."""
     for path in paths:
         click.echo(display(path))
     if pdf and paths:
-        from generator.pdf import convert_to_pdf
-
-        for path in convert_to_pdf(paths):
-            click.echo(display(path))
+        make_pdfs(paths, jobs=pdf_jobs, register=register, drafts=drafts)
 
 
 def display(path: Path) -> str:
@@ -218,26 +222,97 @@ def table(rows: list[dict[str, str]], columns: list[tuple[str, str]]) -> None:
 
 
 class Progress:
-    """A progress bar on a terminal; plain lines when the output goes to a file or a pipe."""
+    """A progress bar with the count and the time left on a terminal; plain lines when the
+    output goes to a file or a pipe (each item, and every few seconds the count and time left).
+    """
+
+    #: Seconds between two count lines in plain mode.
+    EVERY = 5.0
 
     def __init__(self) -> None:
         self.tty = sys.stdout.isatty()
         self.bar: Any = None
+        self.pace: Any = None
+        self.said = 0.0
 
     def start(self, label: str, total: int) -> None:
+        from generator.progress import Pace
+
+        self.pace = Pace(total)
+        self.said = self.pace.began
         if self.tty:
-            self.bar = click.progressbar(length=total, label=label, show_pos=True)
+            self.bar = click.progressbar(length=total, label=label, show_pos=True, show_eta=True)
             self.bar.__enter__()
         else:
             click.echo(f"{label} ({total})")
 
     def advance(self, item: str) -> None:
+        if self.pace is not None:
+            self.pace.advance()
         if self.bar is not None:
             self.bar.update(1)
-        else:
-            click.echo(f"  {item}")
+            return
+        click.echo(f"  {item}")
+        pace = self.pace
+        if pace is not None and pace.done < pace.total and pace.clock() - self.said >= self.EVERY:
+            self.said = pace.clock()
+            left = pace.remaining_seconds() or 0.0
+            click.echo(
+                _("  {done}/{total}, about {seconds} s left").format(
+                    done=pace.done, total=pace.total, seconds=round(left)
+                )
+            )
 
     def finish(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+        self.pace = None
+
+
+def make_pdfs(
+    paths: list[Path], *, jobs: int | None, register: Path | None, drafts: bool = False
+) -> None:
+    """Archive copies of ``paths`` (:func:`generator.pdf.make_pdfs`), printed; the failed ones
+    named one line each, and then exit code 4."""
+    from generator.main import register_path
+    from generator.pdf import make_pdfs as make
+
+    result = make(
+        paths,
+        register=register_path(workspace(), register and str(register)),
+        jobs=jobs,
+        progress=Progress(),
+        drafts=drafts,
+    )
+    report_pdfs(result)
+
+
+def report_pdfs(result: Any) -> None:
+    """Print the PDFs a stage made; name each failed document in one line; fail if any did."""
+    from generator.exceptions import ConversionError
+    from generator.i18n import ngettext
+
+    for path in result.made:
+        click.echo(display(path))
+    for failure in result.failed:
+        echo_error(f"{display(failure.source)}: {failure.problem}")
+    if result.failed:
+        count = len(result.failed)
+        raise ConversionError(
+            ngettext(
+                "{count} document got no PDF; the {made} made are kept. "
+                "uppdrag pdf --all-missing tries again.",
+                "{count} documents got no PDF; the {made} made are kept. "
+                "uppdrag pdf --all-missing tries again.",
+                count,
+            ).format(count=count, made=len(result.made) + len(result.present))
+        )
+
+
+pdf_jobs_option = click.option(
+    "--pdf-jobs",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help=_("LibreOffice processes for the PDFs (default: the number of cores)."),
+)

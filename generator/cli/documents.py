@@ -13,8 +13,10 @@ from generator.cli.base import (
     Progress,
     date_option,
     display,
+    pdf_jobs_option,
     print_paths,
     register_option,
+    report_pdfs,
     table,
     workspace,
 )
@@ -66,6 +68,7 @@ from generator.i18n import _
 )
 @click.option("--draft", is_flag=True, help=_("A preview without a diary number; not registered."))
 @click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
+@pdf_jobs_option
 def render(
     files: tuple[str, ...],
     date: dt.date | None,
@@ -76,6 +79,7 @@ def render(
     register: Path | None,
     draft: bool,
     pdf: bool,
+    pdf_jobs: int | None,
 ) -> None:
     from generator import main as work
 
@@ -91,7 +95,8 @@ def render(
         draft=draft,
         notify=click.echo,
     )
-    print_paths([item.path for item in written], pdf)
+    paths = [item.path for item in written]
+    print_paths(paths, pdf, pdf_jobs=pdf_jobs, register=register, drafts=draft)
 
 
 @click.command(
@@ -112,11 +117,14 @@ def render(
 )
 @register_option
 @click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside the document (LibreOffice)."))
-def decide(dnr: str, decided: dt.date, register: Path | None, pdf: bool) -> None:
+@pdf_jobs_option
+def decide(
+    dnr: str, decided: dt.date, register: Path | None, pdf: bool, pdf_jobs: int | None
+) -> None:
     from generator import main as work
 
     written = work.decide(workspace(), dnr, decided, register=register, notify=click.echo)
-    print_paths([written.path], pdf)
+    print_paths([written.path], pdf, pdf_jobs=pdf_jobs, register=register)
 
 
 @click.command(
@@ -157,6 +165,7 @@ def decide(dnr: str, decided: dt.date, register: Path | None, pdf: bool) -> None
 )
 @register_option
 @click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
+@pdf_jobs_option
 def reissue(
     councils: tuple[str, ...],
     all_councils: bool,
@@ -167,6 +176,7 @@ def reissue(
     jobs: int | None,
     register: Path | None,
     pdf: bool,
+    pdf_jobs: int | None,
 ) -> None:
     from generator import reissue as work
     from generator.exceptions import UsageError
@@ -184,6 +194,8 @@ def reissue(
         register=register,
         notify=click.echo,
         progress=Progress(),
+        pdf=pdf,
+        pdf_jobs=pdf_jobs,
     )
     if dry_run:
         click.echo(work.describe(result.plans, color=sys.stdout.isatty()))
@@ -208,23 +220,13 @@ def reissue(
         ],
     )
     issued = [o for o in result.outcomes if o.issued and o.path]
-    print_paths([o.path for o in issued if o.path], pdf)
-    if pdf:
-        # Documents an interrupted run of this batch wrote before it could make their PDFs.
-        late = [
-            o.path
-            for o in result.outcomes
-            if not o.issued
-            and o.new
-            and o.path
-            and o.path.exists()
-            and not o.path.with_suffix(".pdf").exists()
-        ]
-        if late:
-            print_paths(late, True)
+    for o in issued:
+        click.echo(display(o.path))  # type: ignore[arg-type]
     for o in issued:
         if o.review:
             click.echo(display(o.review))
+    if result.archive is not None:
+        report_pdfs(result.archive)
 
 
 @click.command(

@@ -22,6 +22,7 @@ Life of a number: ``pending`` → ``utkast`` (draft written) → ``beslutad`` (d
 from __future__ import annotations
 
 from generator.register.allocation import AllocationMixin
+from generator.register.archive import ArchiveCopy, ArchiveMixin
 from generator.register.export import (
     DIARIUM_COLUMNS,
     ISSUE_COLUMNS,
@@ -44,7 +45,7 @@ from generator.register.tables import (
 )
 
 
-class Register(RecoveryMixin, LifecycleMixin, AllocationMixin, QueriesMixin):
+class Register(RecoveryMixin, LifecycleMixin, AllocationMixin, QueriesMixin, ArchiveMixin):
     """The diary register in one SQLite file, safe to use from many processes at once.
 
     Composed of one mixin per concern (see the modules of this package); all share the single
@@ -53,6 +54,7 @@ class Register(RecoveryMixin, LifecycleMixin, AllocationMixin, QueriesMixin):
 
 
 __all__ = [
+    "ArchiveCopy",
     "BUSY_TIMEOUT_MS",
     "DIARIUM_COLUMNS",
     "FILE_KINDS",

@@ -72,12 +72,19 @@ class RecoveryMixin(LifecycleMixin):
         sha256_of: Callable[[str], str] = sha256_file,
         exists: Callable[[str], bool] = os.path.isfile,
     ) -> builtins.list[tuple[str, str, str]]:
-        """Check every written file against its recorded checksum: "ok", "modified" or "missing"."""
+        """Check every written file and archive copy against its recorded checksum: "ok",
+        "modified" or "missing"."""
         with self._read():
             rows = self._conn.execute(
                 "SELECT files.dnr, files.path, files.sha256 FROM files JOIN issues USING (dnr)"
                 " WHERE files.state = 'written'"
                 " ORDER BY issues.prefix, issues.year, issues.serial, files.id"
+            ).fetchall()
+            # The PDF/A archive copies, each after the numbers' files (see register.archive).
+            rows += self._conn.execute(
+                "SELECT archive_copies.dnr, archive_copies.path, archive_copies.sha256"
+                " FROM archive_copies JOIN issues USING (dnr)"
+                " ORDER BY issues.prefix, issues.year, issues.serial, archive_copies.id"
             ).fetchall()
         results: builtins.list[tuple[str, str, str]] = []
         for row in rows:

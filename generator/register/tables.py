@@ -104,7 +104,37 @@ _SCHEMA = (
 #: in the same write transaction as the version bump.  Append ``(version, statements)``; never
 #: edit a migration that has shipped.  Version numbers reserved for work in progress:
 #: 2 register integrity, 3 archive copies (PDF/A), 4 accounts and data history, 5 import originals.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ()
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (
+        3,
+        (
+            # The PDF/A archive copy of an issued file: one per file, never changed or removed.
+            """
+            CREATE TABLE archive_copies (
+                id            INTEGER PRIMARY KEY,
+                dnr           TEXT    NOT NULL REFERENCES issues (dnr),
+                source        TEXT    NOT NULL,
+                source_key    TEXT    NOT NULL UNIQUE,
+                source_sha256 TEXT    NOT NULL,
+                path          TEXT    NOT NULL,
+                path_key      TEXT    NOT NULL UNIQUE,
+                sha256        TEXT    NOT NULL,
+                pages         INTEGER NOT NULL CHECK (pages >= 1),
+                made          TEXT    NOT NULL
+            )
+            """,
+            "CREATE INDEX archive_copies_dnr ON archive_copies (dnr)",
+            """
+            CREATE TRIGGER archive_copies_fixed BEFORE UPDATE ON archive_copies
+            BEGIN SELECT RAISE(ABORT, 'an archive copy is never changed'); END
+            """,
+            """
+            CREATE TRIGGER archive_copies_kept BEFORE DELETE ON archive_copies
+            BEGIN SELECT RAISE(ABORT, 'an archive copy is never forgotten'); END
+            """,
+        ),
+    ),
+)
 
 #: The version this code writes; stored in ``PRAGMA user_version``.
 SCHEMA_VERSION = max([1, *(version for version, _statements in MIGRATIONS)])

@@ -213,7 +213,7 @@ def confirm_issue(council: str) -> str:
 @requires("sekreterare")
 def issue(council: str) -> Response:
     from generator import main
-    from generator.pdf import convert_to_pdf
+    from generator.pdf import make_pdfs
 
     council_path(council)
     if request.form.get("confirm") != "yes":
@@ -221,11 +221,16 @@ def issue(council: str) -> Response:
     [written] = main.render(get_workspace(), [council], register=_register())
     if request.form.get("pdf") == "yes":
         try:
-            convert_to_pdf([written.path])
+            made = make_pdfs(
+                [written.path], register=main.register_path(get_workspace(), register_option())
+            )
+            problems = [failure.problem for failure in made.failed]
         except UppdragError as err:
+            problems = [str(err)]
+        for problem in problems:
             flash(
                 _("{dnr} was issued, but no PDF/A was made: {error}").format(
-                    dnr=written.dnr, error=err
+                    dnr=written.dnr, error=problem
                 ),
                 "error",
             )
