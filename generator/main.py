@@ -24,7 +24,7 @@ from generator.exceptions import DataError, Problem, RegisterError, UsageError
 from generator.i18n import _
 from generator.loader import display_path
 from generator.model import Mandate, Settings
-from generator.register import Issue, Register, Request, diarium_csv_rows
+from generator.register import Issue, IssuedFile, Register, Request, diarium_csv_rows
 from generator.render import Stamp, fill_decision_date, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
@@ -171,10 +171,14 @@ def default_path(base: Path, dnr: str, council: str, suffix: str = "") -> Path:
 
 
 def recover(register: Register, notify: Notify, output_dir: Path | None = None) -> None:
-    """Finish what an interrupted command left pending, and say what was done."""
+    """Finish what an interrupted command left pending, and say what was done.
+
+    Only a file that the register can prove this program wrote (its SHA-256 was recorded before
+    it was linked into place, and it lies in a real folder of ``output_dir``) is completed.
+    """
     if output_dir is not None:
         sweep_temps(output_dir)
-    for dnr, action in register.recover():
+    for dnr, action in register.recover(output_dir):
         if action == "completed":
             notify(
                 _("{dnr}: an interrupted issue was completed (its file was in place)").format(
@@ -187,6 +191,13 @@ def recover(register: Register, notify: Notify, output_dir: Path | None = None) 
                     "{dnr}: an interrupted decided version was never written; the number stays "
                     "a draft"
                 ).format(dnr=dnr)
+            )
+        elif action == "foreign":
+            last = register.history(dnr)[-1]["detail"]
+            notify(
+                _("{dnr}: not completed, the number is settled: {reason}").format(
+                    dnr=dnr, reason=last.get("reason", "")
+                )
             )
         else:
             notify(
@@ -231,11 +242,11 @@ def render(
             data = render_docx(template, mandate, loaded.settings, Stamp(date, None, decided))
             if output is not None:
                 # A file the user names may be an issued document: never replace it.
-                write_new(output, data)
+                write_new(output, data, within=within_output(output, base))
                 path = output
             else:
                 path = base / "utkast" / f"{safe_name(mandate.council_id)}_utkast.docx"
-                write_replaceable(path, data)
+                write_replaceable(path, data, within=base)
             written.append(Written(mandate.council_id, None, path))
         return written
 
@@ -248,7 +259,7 @@ def render(
             loaded.settings,
             Stamp(date, f"{loaded.settings.series} {date.year}-00000", decided),
         )
-    if output is not None and output.exists():
+    if output is not None and os.path.lexists(output):
         raise RegisterError(
             _(
                 "{path} already exists and is never overwritten. "
@@ -291,6 +302,7 @@ def render(
                 mandate,
                 Stamp(date, issue.dnr, decided),
                 Path(issue.path or ""),
+                base,
             )
             for mandate, issue in zip(loaded.mandates, issues, strict=True)
         ]
@@ -303,19 +315,34 @@ def _issue_file(
     mandate: Mandate,
     stamp: Stamp,
     path: Path,
+    base: Path,
 ) -> Written:
-    """Render, write and mark issued one reserved number; void it with a reason if that fails."""
+    """Render, write and mark issued one reserved number; void it with a reason if that fails.
+
+    The file's SHA-256 is recorded before it is written, so that recovery after a crash can tell
+    it from anything else found at its place.  A file inside ``base`` (the output folder) is
+    written only through real folders of it.
+    """
     assert stamp.dnr is not None
     try:
         data = render_docx(template, mandate, settings, stamp)
-        write_new(path, data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        reg.record_hashes([(stamp.dnr, str(path), sha256)])
+        write_new(path, data, within=within_output(path, base))
     except Exception as err:
         # Nothing is under the final name (write_new is atomic): void the number, with the reason.
         reason = _("the file could not be written: {error}").format(error=err)
         reg.void(stamp.dnr, reason)
         raise
-    reg.complete(stamp.dnr, str(path), hashlib.sha256(data).hexdigest())
+    reg.complete(stamp.dnr, str(path), sha256)
     return Written(mandate.council_id, stamp.dnr, path, stamp.supersedes)
+
+
+def within_output(path: Path, base: Path) -> Path | None:
+    """The output folder that a write of ``path`` must stay in, or ``None`` for a file the user
+    named outside it (``-o``), which is written into its folder as it is."""
+    absolute, folder = Path(os.path.abspath(path)), Path(os.path.abspath(base))
+    return base if absolute.is_relative_to(folder) else None
 
 
 def _register(workspace: Workspace, option: Path | None) -> Register:
@@ -381,10 +408,11 @@ def decide(
                 _("the draft {path} has no place for the decision date").format(path=draft.path)
             )
         path = Path(draft.path).with_name(Path(draft.path).stem + "_beslutad.docx")
-        reg.add_decided(issue.dnr, dates.iso(decided), str(path))
+        sha256 = hashlib.sha256(data).hexdigest()
+        reg.add_decided(issue.dnr, dates.iso(decided), str(path), sha256)
         # If writing fails the decided file stays pending; the next command drops it (recover).
-        write_new(path, data)
-        reg.complete_decided(issue.dnr, str(path), hashlib.sha256(data).hexdigest())
+        write_new(path, data, within=within_output(path, workspace.output_dir))
+        reg.complete_decided(issue.dnr, str(path), sha256)
         return Written(issue.council, issue.dnr, path)
 
 
@@ -401,9 +429,16 @@ def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) ->
 
 
 def list_issues(
-    workspace: Workspace, *, council: str | None = None, register: Path | None = None
+    workspace: Workspace,
+    *,
+    council: str | None = None,
+    register: Path | None = None,
+    notify: Notify = _quiet,
 ) -> list[Issue]:
+    """``uppdrag register list``: every number, pending ones too (those of processes that are
+    gone are settled first)."""
     with _register(workspace, register) as reg:
+        recover(reg, notify, workspace.output_dir)
         return reg.list(council)
 
 
@@ -415,17 +450,83 @@ def show(
         return issue, reg.history(issue.dnr)
 
 
-def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:
-    """``uppdrag verify``: every issued file against its recorded SHA-256."""
+@dataclass
+class Verification:
+    """What ``uppdrag verify`` found: each issued file against its checksum, the files of the
+    output folder that the register does not know, and the numbers still being written."""
+
+    files: list[tuple[str, str, str]]
+    unknown: list[Path]
+    pending: list[IssuedFile]
+
+    @property
+    def bad(self) -> list[tuple[str, str, str]]:
+        return [entry for entry in self.files if entry[2] != "ok"]
+
+
+#: Files of the output folder that are no record: the register itself, its side files and
+#: backups, and temporary files.  Drafts (``utkast/``) are previews, replaced at will.
+_NOT_RECORDS = re.compile(r"(\.sqlite(-wal|-shm|-journal)?|\.tmp)$")
+#: What is made from a registered document and lives beside it: its review copy, its PDF and the
+#: page images of a preview.
+_DERIVED = re.compile(r"^(?P<stem>.+?)(_andringar\.docx|\.pdf|-sida-\d+\.png)$")
+
+
+def unknown_files(output_dir: Path, recorded: Iterable[str]) -> list[Path]:
+    """Every file in ``output_dir`` that the register does not know, sorted: a document that
+    was written but never recorded, or one put there by hand.  A link counts as a file."""
+    if not output_dir.is_dir():
+        return []
+    known = {os.path.normcase(os.path.abspath(path)) for path in recorded}
+    stems = {os.path.splitext(key)[0] for key in known}
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(output_dir):
+        here = Path(folder)
+        if here == output_dir:
+            dirs[:] = [d for d in dirs if d != "utkast"]
+        links = [d for d in dirs if (here / d).is_symlink()]
+        for name in [*names, *links]:
+            path = here / name
+            key = os.path.normcase(os.path.abspath(path))
+            if key in known or _NOT_RECORDS.search(name):
+                continue
+            derived = _DERIVED.match(name)
+            if derived and os.path.normcase(os.path.abspath(here / derived["stem"])) in stems:
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def verify(
+    workspace: Workspace, *, register: Path | None = None, notify: Notify = _quiet
+) -> Verification:
+    """``uppdrag verify``: every issued file against its recorded SHA-256, every file of the
+    output folder against the register, and the numbers still pending (those of processes that
+    are gone are settled first)."""
     with _register(workspace, register) as reg:
-        return reg.verify()
+        recover(reg, notify, workspace.output_dir)
+        files = reg.verify()
+        unknown = unknown_files(workspace.output_dir, reg.recorded_paths())
+        return Verification(files, unknown, reg.pending())
 
 
-def diarium_rows(workspace: Workspace, *, register: Path | None = None) -> list[dict[str, str]]:
+def diarium_rows(
+    workspace: Workspace, *, register: Path | None = None, notify: Notify = _quiet
+) -> list[dict[str, str]]:
     """Rows for the official diarium: every number that has been issued or voided (not pending)."""
     settings = workspace.load_settings()
     with _register(workspace, register) as reg:
-        issues = [i for i in reg.list() if i.status != "pending"]
+        recover(reg, notify, workspace.output_dir)
+        issues = reg.list()
+    waiting = [i.dnr for i in issues if i.status == "pending"]
+    if waiting:
+        notify(
+            _(
+                "Not exported, still being written by a running command: {numbers}. "
+                "Export again when it has finished."
+            ).format(numbers=", ".join(waiting))
+        )
+    issues = [i for i in issues if i.status != "pending"]
     return diarium_csv_rows(
         issues,
         settings.document_type,
@@ -516,7 +617,9 @@ def import_mandate(
             settings.series,
             lambda req, number: str(default_path(workspace.output_dir, number, council)),
         )
-        written = _issue_file(reg, template, settings, mandate, stamp, Path(issue.path or ""))
+        written = _issue_file(
+            reg, template, settings, mandate, stamp, Path(issue.path or ""), workspace.output_dir
+        )
     return Imported(target, report, written)
 
 

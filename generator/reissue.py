@@ -22,7 +22,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from collections.abc import Iterable, Iterator
+from typing import Protocol, TypeVar
 
 from generator import batch, dates
 from generator.batch import Shared, Workers, Writers
@@ -50,7 +51,22 @@ from generator.template import DOCUMENT, CompiledTemplate, write_docx
 from generator.workspace import Library, Workspace
 from generator.writer import write_new
 
+T = TypeVar("T")
 PARALLEL_THRESHOLD = batch.PARALLEL_THRESHOLD
+#: Documents whose checksums are recorded in one register transaction before they are written.
+HASH_CHUNK = 50
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), as they come."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Progress(Protocol):
@@ -300,6 +316,7 @@ def reissue(
         return Result(plans, dry_run=True)
 
     result = Result(plans)
+    base = workspace.output_dir
     todo: list[CouncilPlan] = []
     for p in plans:
         cid = p.mandate.council_id
@@ -309,8 +326,10 @@ def reissue(
             if review_copies and path is not None and p.old_paragraphs is not None:
                 # A run killed after writing the document may not have written its review copy.
                 review = _review_path(path)
-                if not review.exists() and path.exists():
-                    _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date)
+                if not os.path.lexists(review) and path.exists():
+                    _write_review(
+                        path, path.read_bytes(), p.old_paragraphs, settings, date, base
+                    )
             result.outcomes.append(
                 Outcome(
                     cid,
@@ -340,7 +359,6 @@ def reissue(
         return result
 
     key = batch_key(reason, date)
-    base = workspace.output_dir
     requests = [
         Request(
             council=p.mandate.council_id,
@@ -371,7 +389,7 @@ def reissue(
         ]
         workers = _workers(Shared(settings, template=template), jobs, len(tasks), workspace)
         with workers:
-            _issue_all(reg, todo, issues, tasks, workers, result, progress)
+            _issue_all(reg, todo, issues, tasks, workers, result, progress, base)
     return result
 
 
@@ -383,6 +401,7 @@ def _issue_all(
     workers: Workers,
     result: Result,
     progress: Progress,
+    base: Path,
 ) -> None:
     """Render each reserved number's document (in ``workers``), write it and its review copy
     (in a few threads), and mark it issued, in batches of 200 numbers.
@@ -419,11 +438,14 @@ def _issue_all(
             completed.clear()
 
     try:
-        rendered = workers.map(_issue_council, tasks)
-        for council, issue, made in zip(todo, issues, rendered, strict=True):
-            writers.submit((council, issue, made), Path(issue.path or ""), made)
-            for key, written in writers.finished():
-                record(*key, written)
+        rendered = zip(todo, issues, workers.map(_issue_council, tasks), strict=True)
+        for chunk in _chunks(rendered, HASH_CHUNK):
+            # Each file's SHA-256 is in the register before the file is: what recovery checks.
+            reg.record_hashes([(i.dnr, str(i.path), made.sha256) for _c, i, made in chunk])
+            for council, issue, made in chunk:
+                writers.submit((council, issue, made), Path(issue.path or ""), made, base)
+                for key, written in writers.finished():
+                    record(*key, written)
         for key, written in writers.finished(wait=True):
             record(*key, written)
     finally:
@@ -490,20 +512,20 @@ class _Written:
     review_error: Exception | None = None
 
 
-def _write_files(path: Path, made: _Made) -> _Written:
+def _write_files(path: Path, made: _Made, base: Path) -> _Written:
     """Write a council's document, then its review copy; raise only when the document failed.
 
     A review copy that fails is reported after the document is recorded, as the document is the
     record and the review copy a help for reading it.
     """
-    write_new(path, made.data)
+    write_new(path, made.data, within=base)
     if made.review_error is not None:
         return _Written(None, made.review_error)
     if made.review is None:
         return _Written(None)
     review = _review_path(path)
     try:
-        write_new(review, made.review, durable=False)  # made again from the records if lost
+        write_new(review, made.review, durable=False, within=base)  # made again from the records if lost
     except Exception as err:  # noqa: BLE001 - raised by the caller once the document is recorded
         return _Written(None, err)
     return _Written(review)
@@ -514,10 +536,14 @@ def _review_path(path: Path) -> Path:
 
 
 def _write_review(
-    path: Path, data: bytes, old: list[str], settings: Settings, date: dt.date
+    path: Path, data: bytes, old: list[str], settings: Settings, date: dt.date, base: Path
 ) -> Path:
     review = _review_path(path)
-    write_new(review, review_docx(data, old, author=settings.organisation, date=dates.iso(date)))
+    write_new(
+        review,
+        review_docx(data, old, author=settings.organisation, date=dates.iso(date)),
+        within=base,
+    )
     return review
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import sqlite3
@@ -342,7 +343,10 @@ reg = Register(register)
     lambda _request, dnr: os.path.join(out, dnr.replace(" ", "_") + ".docx"),
 )
 if write_file == "yes":
-    Path(issue.path).write_bytes(b"written, then crashed")
+    import hashlib
+    data = b"written, then crashed"
+    reg.record_hashes([(issue.dnr, issue.path, hashlib.sha256(data).hexdigest())])
+    Path(issue.path).write_bytes(data)
 print(issue.dnr, flush=True)
 os._exit(1)
 """
@@ -398,9 +402,9 @@ def test_recover_other_host_only_by_age(reg: Register, tmp_path: Path) -> None:
     conn.execute("UPDATE files SET started = '2000-01-01T00:00:00+00:00'")
     conn.commit()
     conn.close()
-    assert reg.recover(exists=lambda p: True, sha256_of=lambda p: "f" * 64) == [
-        (issue.dnr, "completed")
-    ]
+    reg.record_hashes([(issue.dnr, issue.path, hashlib.sha256(b"docx").hexdigest())])
+    write(issue.path)
+    assert reg.recover() == [(issue.dnr, "completed")]
 
 
 def test_recover_drops_unwritten_decided_file(reg: Register, tmp_path: Path) -> None:

@@ -107,7 +107,15 @@ def change_shared_clause(root: Path) -> None:
 
 
 def rows() -> list[dict]:
-    return json.loads(ok("register", "list", "--format", "json").stdout)
+    """The register's rows as they are: read directly, so that nothing pending is settled (the
+    commands settle what a dead process left pending)."""
+    from generator.register import Register, issues_as_dicts
+
+    path = Path("output/diarium.sqlite")
+    if not path.exists():
+        return []
+    with Register(path) as reg:
+        return issues_as_dicts(reg.list())
 
 
 def by_dnr() -> dict[str, dict]:

@@ -19,33 +19,64 @@ from generator.cli.base import (
 from generator.i18n import _
 
 
-@click.command(help=_("Check every issued file against the SHA-256 recorded in the register."))
+@click.command(
+    help=_(
+        "Check every issued file against the SHA-256 recorded in the register, and every file "
+        "of the output folder against the register."
+    )
+)
 @register_option
 def verify(register: Path | None) -> None:
     from generator import main as work
+    from generator.i18n import ngettext
 
-    results = work.verify(workspace(), register=register)
-    bad = [r for r in results if r[2] != "ok"]
+    found = work.verify(workspace(), register=register, notify=_note)
     labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
-    for dnr, path, state in bad:
+    for dnr, path, state in found.bad:
         click.secho(f"{labels[state]}  {dnr}  {display(Path(path))}", fg="red")
-    if bad:
+    for path in found.unknown:
+        # The link itself, not where it points: that is what lies in the folder.
+        click.secho(f"{_('UNKNOWN')}  {Path(display(path.parent)) / path.name}", fg="red")
+    for pending in found.pending:
+        click.secho(f"{_('PENDING')}  {pending.dnr}  {display(Path(pending.path))}", fg="yellow")
+    if found.pending:
+        click.echo(
+            ngettext(
+                "{count} number is being written by a command that is still running.",
+                "{count} numbers are being written by commands that are still running.",
+                len(found.pending),
+            ).format(count=len(found.pending)),
+            err=True,
+        )
+    if found.unknown:
+        click.echo(
+            ngettext(
+                "{count} file in the output folder is not in the register.",
+                "{count} files in the output folder are not in the register.",
+                len(found.unknown),
+            ).format(count=len(found.unknown)),
+            err=True,
+        )
+    if found.bad:
         click.echo(
             _("{bad} of {total} issued files differ from the register.").format(
-                bad=len(bad), total=len(results)
+                bad=len(found.bad), total=len(found.files)
             ),
             err=True,
         )
+    if found.bad or found.unknown:
         sys.exit(1)
-    from generator.i18n import ngettext
-
     click.echo(
         ngettext(
             "The issued file is as registered.",
             "All {total} issued files are as registered.",
-            len(results),
-        ).format(total=len(results))
+            len(found.files),
+        ).format(total=len(found.files))
     )
+
+
+def _note(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @click.group(cls=Group, help=_("Read and maintain the diary register (diarium)."))
@@ -67,7 +98,7 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
     from generator import main as work
     from generator.register import issues_as_dicts
 
-    rows = issues_as_dicts(work.list_issues(workspace(), council=council, register=register))
+    rows = issues_as_dicts(work.list_issues(workspace(), council=council, register=register, notify=_note))
     if fmt == "json":
         import json
 
@@ -177,7 +208,7 @@ def register_set_next(dnr: str, register: Path | None) -> None:
 def register_export(output: Path | None, register: Path | None) -> None:
     from generator import main as work
 
-    rows = work.diarium_rows(workspace(), register=register)
+    rows = work.diarium_rows(workspace(), register=register, notify=_note)
     from generator.register import DIARIUM_COLUMNS
 
     write_csv(rows, list(DIARIUM_COLUMNS), output)

@@ -159,6 +159,7 @@ class AllocationMixin(Connection):
                         )
                     )
                 self._check_path_free(path, key)
+                self._check_no_file(path)
                 keys.add(key)
                 self._conn.execute(
                     "INSERT INTO issues (dnr, prefix, year, serial, council, subject, date,"

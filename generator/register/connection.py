@@ -204,3 +204,15 @@ class Connection:
                     "'uppdrag reissue' to supersede {dnr}."
                 ).format(path=path, dnr=row["dnr"])
             )
+
+    def _check_no_file(self, path: str) -> None:
+        """Refuse a place where something already lies (a file, a link): this program did not
+        write it for the number being taken, so the number is not spent on it."""
+        if os.path.lexists(path):
+            raise RegisterError(
+                _(
+                    "{path} already exists, and it is not a file of this register; nothing was "
+                    "registered and no number was used. Move it away (an issued document is "
+                    "never overwritten), then run the command again."
+                ).format(path=path)
+            )

@@ -115,8 +115,30 @@ class LifecycleMixin(Connection):
             for dnr, path, sha256 in items:
                 self._complete_row(dnr, path, sha256)
 
-    def add_decided(self, dnr: str, decided: str, path_for_decided: str) -> IssuedFile:
-        """Register the decided version of a draft as a pending file (the draft file stays)."""
+    def record_hashes(self, items: builtins.list[tuple[str, str, str]]) -> None:
+        """Record the SHA-256 each pending file ``(dnr, path, sha256)`` will have, before it is
+        written: what lets recovery tell the file this program wrote from one that someone else
+        put at the same place (:meth:`recover`).  One transaction for the lot."""
+        with self._write():
+            for dnr, path, sha256 in items:
+                updated = self._conn.execute(
+                    "UPDATE files SET sha256 = ? WHERE dnr = ? AND path_key = ?"
+                    " AND state = 'pending'",
+                    (sha256, _normalise_dnr(dnr), _path_key(path)),
+                ).rowcount
+                if not updated:
+                    self._require(_normalise_dnr(dnr))
+                    raise RegisterError(
+                        _("No file {path} is waiting to be written for {dnr}.").format(
+                            path=path, dnr=dnr
+                        )
+                    )
+
+    def add_decided(
+        self, dnr: str, decided: str, path_for_decided: str, sha256: str | None = None
+    ) -> IssuedFile:
+        """Register the decided version of a draft as a pending file (the draft file stays),
+        with the SHA-256 it will have (see :meth:`record_hashes`)."""
         number = _normalise_dnr(dnr)
         _check_date(decided, _("decision date"))
         path = os.path.abspath(os.fspath(path_for_decided))
@@ -139,13 +161,24 @@ class LifecycleMixin(Connection):
                     )
                 )
             self._check_path_free(path, key)
+            self._check_no_file(path)
             self._conn.execute(
-                "INSERT INTO files (dnr, kind, path, path_key, date, decided, state, pid,"
-                " hostname, started) VALUES (?, 'beslutad', ?, ?, ?, ?, 'pending', ?, ?, ?)",
-                (number, path, key, issue["date"], decided, os.getpid(), self._host, _now()),
+                "INSERT INTO files (dnr, kind, path, path_key, sha256, date, decided, state, pid,"
+                " hostname, started) VALUES (?, 'beslutad', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                (
+                    number,
+                    path,
+                    key,
+                    sha256,
+                    issue["date"],
+                    decided,
+                    os.getpid(),
+                    self._host,
+                    _now(),
+                ),
             )
             self._event(number, "decided_reserved", decided=decided, path=path)
-        return IssuedFile(number, "beslutad", path, None, issue["date"], decided, "pending")
+        return IssuedFile(number, "beslutad", path, sha256, issue["date"], decided, "pending")
 
     def complete_decided(self, dnr: str, path: str, sha256: str) -> Issue:
         """Record that the decided file is in place; the number becomes beslutad."""
@@ -178,9 +211,17 @@ class LifecycleMixin(Connection):
         )
         self._event(number, "voided", reason=reason, previous_status=issue["status"])
 
-    def _drop_pending_files(self, number: str, why: str) -> None:
+    def _drop_pending_files(self, number: str, why: str, reason: str | None = None) -> None:
         for row in self._conn.execute(
             "SELECT id, kind, path FROM files WHERE dnr = ? AND state = 'pending'", (number,)
         ).fetchall():
             self._conn.execute("DELETE FROM files WHERE id = ?", (row["id"],))
-            self._event(number, "pending_file_dropped", kind=row["kind"], path=row["path"], why=why)
+            detail = {"reason": reason} if reason else {}
+            self._event(
+                number,
+                "pending_file_dropped",
+                kind=row["kind"],
+                path=row["path"],
+                why=why,
+                **detail,
+            )

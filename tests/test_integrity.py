@@ -1,0 +1,175 @@
+"""Issue 12: the diarium tells the truth.  Recovery completes only files it can prove it wrote,
+a lost register never starts over next to issued documents, nothing is written through a link.
+
+Each test first builds the situation the issue describes (a planted link, a hand-made file, a
+deleted register, …) and then checks what a registrar would: the exit code and message, the
+register's rows and events, and that the foreign file is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from generator.register import Register, Request
+from tests.conftest import describe
+
+Run = Callable[..., Result]
+DATE = "2026-03-02"
+
+
+def ok(result: Result, *args: str) -> Result:
+    assert result.exit_code == 0, describe(list(args), result)
+    return result
+
+
+def rows(uppdrag: Run) -> dict[str, dict]:
+    result = ok(uppdrag("register", "list", "--format", "json"))
+    return {r["dnr"]: r for r in json.loads(result.stdout)}
+
+
+def history(register: Path, dnr: str) -> list[dict]:
+    with Register(register) as reg:
+        return reg.history(dnr)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render(uppdrag: Run, council: str = "onkologi", *options: str) -> Result:
+    return uppdrag("render", council, "--date", DATE, *options)
+
+
+def reserve_and_abandon(register: Path, path: Path, council: str = "onkologi") -> str:
+    """A number reserved for ``path`` by a process that then died (its pid is not alive)."""
+    with Register(register) as reg:
+        [issue] = reg.reserve(
+            [Request(council, DATE, None, f"Uppdragshandling för {council}")],
+            "RS",
+            lambda _request, _dnr: str(path),
+        )
+    with sqlite3.connect(register) as conn:
+        conn.execute("UPDATE files SET pid = 999999999 WHERE dnr = ?", (issue.dnr,))
+    return issue.dnr
+
+
+# -- 1. recovery adopts no foreign file ----------------------------------------------------------
+
+
+def test_a_planted_link_at_a_pending_place_is_not_adopted(workspace: Path, uppdrag: Run) -> None:
+    ok(render(uppdrag, "onkologi"))
+    register = workspace / "output" / "diarium.sqlite"
+    other = workspace / "elsewhere.docx"
+    other.write_bytes((workspace / "output/2026/RS_2026-00001_onkologi.docx").read_bytes())
+    target = workspace / "output/2026/RS_2026-00002_primarvard.docx"
+    dnr = reserve_and_abandon(register, target, "primarvard")
+    target.symlink_to(other)
+
+    result = ok(render(uppdrag, "primarvard"))
+    assert f"{dnr}: not completed" in result.output and "not written by uppdrag" in result.output
+    entry = rows(uppdrag)[dnr]
+    assert entry["status"] == "makulerad"
+    assert str(target) in entry["reason"] and "symbolic link" in entry["reason"]
+    assert target.is_symlink() and os.readlink(target) == str(other)  # left as it was
+    checked = uppdrag("verify")
+    assert checked.exit_code == 1
+    assert "UNKNOWN  output/2026/RS_2026-00002_primarvard.docx" in checked.output
+
+
+def test_a_hand_made_decided_file_is_not_adopted(workspace: Path, uppdrag: Run) -> None:
+    ok(render(uppdrag, "onkologi"))
+    register = workspace / "output" / "diarium.sqlite"
+    draft = workspace / "output/2026/RS_2026-00001_onkologi.docx"
+    decided = draft.with_name(draft.stem + "_beslutad.docx")
+    with Register(register) as reg:
+        reg.add_decided("RS 2026-00001", DATE, str(decided), "0" * 64)
+    with sqlite3.connect(register) as conn:
+        conn.execute("UPDATE files SET pid = 999999999 WHERE state = 'pending'")
+    decided.write_bytes(b"made by hand")
+
+    result = uppdrag("verify")
+    assert result.exit_code == 1  # the hand-made file is in the output folder, unregistered
+    assert "RS 2026-00001: not completed" in result.output
+    assert str(decided) in result.output
+    assert f"UNKNOWN  output/2026/{decided.name}" in result.output
+    entry = rows(uppdrag)["RS 2026-00001"]
+    assert entry["status"] == "utkast"
+    assert entry["path"] == str(draft)
+    dropped = history(register, "RS 2026-00001")[-1]
+    assert dropped["event"] == "pending_file_dropped"
+    assert "not the document written" in dropped["detail"]["reason"]
+    assert decided.read_bytes() == b"made by hand"
+    # decide still works: it does not build on the foreign file, and never overwrites it.
+    refused = uppdrag("decide", "RS 2026-00001", "--date", DATE)
+    assert refused.exit_code != 0 and str(decided.name) in refused.output
+
+
+def test_another_registers_document_is_not_adopted(workspace: Path, uppdrag: Run) -> None:
+    ok(render(uppdrag, "onkologi"))
+    register = workspace / "output" / "diarium.sqlite"
+    foreign = (workspace / "output/2026/RS_2026-00001_onkologi.docx").read_bytes()
+    target = workspace / "output/2026/RS_2026-00002_primarvard.docx"
+    dnr = reserve_and_abandon(register, target, "primarvard")
+    target.write_bytes(foreign)  # its header says RS 2026-00001, another council
+
+    ok(uppdrag("register", "list"))
+    entry = rows(uppdrag)[dnr]
+    assert entry["status"] == "makulerad" and str(target) in entry["reason"]
+    assert target.read_bytes() == foreign
+
+
+def test_a_file_this_program_wrote_is_still_completed(workspace: Path, uppdrag: Run) -> None:
+    register = workspace / "output" / "diarium.sqlite"
+    target = workspace / "output/2026/RS_2026-00001_onkologi.docx"
+    dnr = reserve_and_abandon(register, target)
+    data = b"the document as rendered"
+    with Register(register) as reg:
+        reg.record_hashes([(dnr, str(target), hashlib.sha256(data).hexdigest())])
+    target.parent.mkdir(parents=True)
+    target.write_bytes(data)
+    with Register(register) as reg:
+        assert reg.recover(workspace / "output") == [(dnr, "completed")]
+        assert reg.get(dnr).status == "utkast"
+
+
+def test_a_file_in_a_linked_folder_is_not_completed(tmp_path: Path) -> None:
+    output, outside = tmp_path / "output", tmp_path / "outside"
+    outside.mkdir()
+    output.mkdir()
+    (output / "2026").symlink_to(outside)
+    register = output / "diarium.sqlite"
+    target = output / "2026" / "RS_2026-00001_onkologi.docx"
+    dnr = reserve_and_abandon(register, target)
+    data = b"x"
+    with Register(register) as reg:
+        reg.record_hashes([(dnr, str(target), hashlib.sha256(data).hexdigest())])
+    (outside / target.name).write_bytes(data)
+    with Register(register) as reg:
+        assert reg.recover(output, stale_after=timedelta(hours=1)) == [(dnr, "foreign")]
+        assert "symbolic link" in (reg.get(dnr).reason or "")
+
+
+def test_a_refusal_before_writing_uses_no_number(workspace: Path, uppdrag: Run) -> None:
+    planted = workspace / "output/2026/RS_2026-00001_onkologi.docx"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"someone else's")
+    refused = render(uppdrag, "onkologi")
+    assert refused.exit_code == 3 and str(planted) in refused.output
+    assert "no number was used" in refused.output
+    assert planted.read_bytes() == b"someone else's"
+    register = workspace / "output" / "diarium.sqlite"
+    with Register(register) as reg:
+        assert reg.list() == [] and reg.pending() == []
+    # Nothing is left for the next command to "complete" with the foreign file.
+    planted.unlink()
+    ok(render(uppdrag, "onkologi"))
+    assert rows(uppdrag)["RS 2026-00001"]["status"] == "utkast"
