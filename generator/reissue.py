@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar
 
 from generator import batch, dates
@@ -327,9 +327,7 @@ def reissue(
                 # A run killed after writing the document may not have written its review copy.
                 review = _review_path(path)
                 if not os.path.lexists(review) and path.exists():
-                    _write_review(
-                        path, path.read_bytes(), p.old_paragraphs, settings, date, base
-                    )
+                    _write_review(path, path.read_bytes(), p.old_paragraphs, settings, date, base)
             result.outcomes.append(
                 Outcome(
                     cid,
@@ -525,7 +523,8 @@ def _write_files(path: Path, made: _Made, base: Path) -> _Written:
         return _Written(None)
     review = _review_path(path)
     try:
-        write_new(review, made.review, durable=False, within=base)  # made again from the records if lost
+        # Made again from the records if lost: no need to wait for the disk.
+        write_new(review, made.review, durable=False, within=base)
     except Exception as err:  # noqa: BLE001 - raised by the caller once the document is recorded
         return _Written(None, err)
     return _Written(review)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from click.testing import Result
 
 from generator.register import Register, Request

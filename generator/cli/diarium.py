@@ -98,7 +98,8 @@ def register_list(council: str | None, fmt: str, register: Path | None) -> None:
     from generator import main as work
     from generator.register import issues_as_dicts
 
-    rows = issues_as_dicts(work.list_issues(workspace(), council=council, register=register, notify=_note))
+    issues = work.list_issues(workspace(), council=council, register=register, notify=_note)
+    rows = issues_as_dicts(issues)
     if fmt == "json":
         import json
 
