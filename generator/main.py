@@ -281,7 +281,7 @@ def render(
     def path_for(request: Request, number: str) -> str:
         return str(output if output is not None else default_path(base, number, request.council))
 
-    with Register(register_path(workspace, register and str(register))) as reg:
+    with Register(register_path(workspace, register and str(register)), documents=base) as reg:
         recover(reg, notify, base)
         live_issues = reg.latest_for_many(m.council_id for m in loaded.mandates)
         for mandate in loaded.mandates:
@@ -346,7 +346,22 @@ def within_output(path: Path, base: Path) -> Path | None:
 
 
 def _register(workspace: Workspace, option: Path | None) -> Register:
-    return Register(register_path(workspace, option and str(option)))
+    """The workspace's register; refused if it is lost while issued documents are there."""
+    return Register(
+        register_path(workspace, option and str(option)), documents=workspace.output_dir
+    )
+
+
+def backup(workspace: Workspace, target: Path | None, *, register: Path | None = None) -> Path:
+    """``uppdrag register backup``: a consistent copy of the register, made while others may use
+    it; by default beside the register, named by the time (``diarium-backup-20260302T101500``)."""
+    with _register(workspace, register) as reg:
+        if target is None:
+            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+            source = Path(reg.path)
+            target = source.with_name(f"{source.stem}-backup-{stamp}{source.suffix}")
+        reg.backup(target)
+    return target
 
 
 def _issue_or_fail(reg: Register, dnr: str) -> Issue:
@@ -505,6 +520,7 @@ def verify(
     are gone are settled first)."""
     with _register(workspace, register) as reg:
         recover(reg, notify, workspace.output_dir)
+        reg.list()  # reads every number: a damaged value is an error here, not later
         files = reg.verify()
         unknown = unknown_files(workspace.output_dir, reg.recorded_paths())
         return Verification(files, unknown, reg.pending())
@@ -590,7 +606,7 @@ def import_mandate(
     dnr = str(DiaryNumber.parse(source.dnr)) if source.dnr else None
     reg_path = register_path(workspace, register and str(register))
     if dnr is not None and source.date is not None:
-        with Register(reg_path) as reg:
+        with Register(reg_path, documents=workspace.output_dir) as reg:
             if reg.get(dnr) is not None:
                 raise RegisterError(
                     _(
@@ -611,7 +627,7 @@ def import_mandate(
         dnr=dnr,
     )
     template = CompiledTemplate.load(workspace.template_path)
-    with Register(reg_path) as reg:
+    with Register(reg_path, documents=workspace.output_dir) as reg:
         [issue] = reg.reserve(
             [request],
             settings.series,

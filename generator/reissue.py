@@ -44,7 +44,7 @@ from generator.main import (
     subject,
 )
 from generator.model import Mandate, Settings
-from generator.register import Issue, Register, Request
+from generator.register import Issue, Register, Request, refuse_lost
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
 from generator.template import DOCUMENT, CompiledTemplate, write_docx
@@ -243,8 +243,10 @@ def plan(
     councils = [m.council_id for m in loaded.mandates]
     done: dict[str, Issue] = {}
     previous: dict[str, Issue | None] = dict.fromkeys(councils)
-    if not (dry_run and not reg_path.exists()):
-        with Register(reg_path) as reg:
+    if dry_run and not reg_path.exists():
+        refuse_lost(str(reg_path), workspace.output_dir, _("is missing"))
+    else:
+        with Register(reg_path, documents=workspace.output_dir) as reg:
             if not dry_run:
                 recover(reg, notify, workspace.output_dir)
             done, previous = _live_issues(reg, key, councils)
@@ -373,7 +375,8 @@ def reissue(
     def path_for(request: Request, number: str) -> str:
         return str(default_path(base, number, request.council))
 
-    with Register(register_path(workspace, register and str(register))) as reg:
+    reg_path = register_path(workspace, register and str(register))
+    with Register(reg_path, documents=base) as reg:
         issues = reg.reserve(requests, settings.series, path_for)
         tasks = [
             _Issue(

@@ -192,7 +192,10 @@ def test_register_option_is_honoured(workspace: Path, uppdrag: Run) -> None:
     assert custom.is_file()
     assert not (workspace / "output" / "diarium.sqlite").exists()
     assert [r["dnr"] for r in rows(uppdrag, "--register", str(custom))] == ["RS 2024-00001"]
-    assert rows(uppdrag) == []  # the default register knows nothing of it
+    # The default register knows nothing of it, and does not start over next to its document.
+    refused = uppdrag("register", "list")
+    assert refused.exit_code == 3 and "is missing, but" in refused.output
+    assert not (workspace / "output" / "diarium.sqlite").exists()
 
 
 def test_register_environment_variable_is_honoured(workspace: Path, uppdrag: Run) -> None:
@@ -203,10 +206,12 @@ def test_register_environment_variable_is_honoured(workspace: Path, uppdrag: Run
     assert not (workspace / "output" / "diarium.sqlite").exists()
     listed = json.loads(ok(uppdrag("register", "list", "--format", "json", env=env)).stdout)
     assert [r["dnr"] for r in listed] == ["RS 2024-00001"]
-    # --register wins over the variable.
+    # --register wins over the variable: a new register is refused next to the documents of
+    # another, whose numbers it would give again.
     other = workspace / "annan.sqlite"
-    ok(uppdrag("render", "primarvard", "--date", DATE, "--register", str(other), env=env))
-    assert [r["council"] for r in rows(uppdrag, "--register", str(other))] == ["primarvard"]
+    refused = uppdrag("render", "primarvard", "--date", DATE, "--register", str(other), env=env)
+    assert refused.exit_code == 3 and str(other) in refused.output
+    assert not other.exists()
     listed = json.loads(ok(uppdrag("register", "list", "--format", "json", env=env)).stdout)
     assert [r["council"] for r in listed] == ["onkologi"]
 

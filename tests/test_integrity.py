@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from generator.register import Register, Request
@@ -158,8 +159,8 @@ def test_a_file_in_a_linked_folder_is_not_completed(tmp_path: Path) -> None:
 
 
 def test_a_refusal_before_writing_uses_no_number(workspace: Path, uppdrag: Run) -> None:
-    planted = workspace / "output/2026/RS_2026-00001_onkologi.docx"
-    planted.parent.mkdir(parents=True)
+    ok(render(uppdrag, "primarvard"))
+    planted = workspace / "output/2026/RS_2026-00002_onkologi.docx"
     planted.write_bytes(b"someone else's")
     refused = render(uppdrag, "onkologi")
     assert refused.exit_code == 3 and str(planted) in refused.output
@@ -167,8 +168,101 @@ def test_a_refusal_before_writing_uses_no_number(workspace: Path, uppdrag: Run) 
     assert planted.read_bytes() == b"someone else's"
     register = workspace / "output" / "diarium.sqlite"
     with Register(register) as reg:
-        assert reg.list() == [] and reg.pending() == []
+        assert [i.dnr for i in reg.list()] == ["RS 2026-00001"] and reg.pending() == []
     # Nothing is left for the next command to "complete" with the foreign file.
     planted.unlink()
     ok(render(uppdrag, "onkologi"))
-    assert rows(uppdrag)["RS 2026-00001"]["status"] == "utkast"
+    assert rows(uppdrag)["RS 2026-00002"]["status"] == "utkast"
+
+
+# -- 2. a lost register never starts over ------------------------------------------------------
+
+
+def _issued(uppdrag: Run, workspace: Path) -> Path:
+    ok(render(uppdrag, "onkologi"))
+    ok(render(uppdrag, "primarvard"))
+    return workspace / "output" / "diarium.sqlite"
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_lost_register_refuses_to_give_numbers_again(
+    workspace: Path, uppdrag: Run, how: str
+) -> None:
+    register = _issued(uppdrag, workspace)
+    before = sorted(p.name for p in (workspace / "output").rglob("*.docx"))
+    if how == "deleted":
+        register.unlink()
+    else:
+        register.write_bytes(b"")
+    for args in (
+        ("render", "onkologi", "--date", DATE),
+        ("reissue", "--all", "--reason", "Ny policy", "--date", DATE),
+        ("reissue", "--all", "--reason", "Ny policy", "--date", DATE, "--dry-run"),
+        ("verify",),
+        ("register", "list"),
+    ):
+        result = uppdrag(*args)
+        assert result.exit_code == 3, describe(list(args), result)
+        assert "holds 2 issued documents" in result.output, result.output
+        assert "uppdrag register backup" in result.output
+        assert "Traceback" not in result.output
+    assert sorted(p.name for p in (workspace / "output").rglob("*.docx")) == before
+    assert register.exists() == (how == "emptied")
+    if how == "emptied":
+        assert register.read_bytes() == b""  # nothing was written into it
+
+
+def test_a_register_restored_from_its_backup_verifies(workspace: Path, uppdrag: Run) -> None:
+    register = _issued(uppdrag, workspace)
+    copy = workspace / "backup.sqlite"
+    made = ok(uppdrag("register", "backup", str(copy)))
+    assert "backup.sqlite" in made.output
+    refused = uppdrag("register", "backup", str(copy))
+    assert refused.exit_code == 3 and "never replaces" in refused.output
+    register.unlink()
+    copy.rename(register)
+    assert "All 2 issued files are as registered" in ok(uppdrag("verify")).output
+    ok(render(uppdrag, "onkologi"))
+    assert "RS 2026-00003" in rows(uppdrag)
+
+
+def test_a_damaged_register_is_a_clear_error_and_stays_as_it_is(
+    workspace: Path, uppdrag: Run
+) -> None:
+    register = _issued(uppdrag, workspace)
+    data = bytearray(register.read_bytes())
+    page = 4096 * 3  # the fourth page: the table of numbers (issues), as it is created
+    data[page : page + 8] = b"\x2a" * 8  # its page header: no valid type of b-tree page
+    register.write_bytes(bytes(data))
+    before = sha(register)
+    for args in (("verify",), ("render", "onkologi", "--date", DATE), ("register", "list")):
+        result = uppdrag(*args)
+        assert result.exit_code == 3, describe(list(args), result)
+        assert "is damaged" in result.output and "Traceback" not in result.output
+    assert sha(register) == before
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("issues", "date", "igår"), ("issues", "dnr", "RS 26-1"), ("files", "sha256", "zz")],
+)
+def test_a_damaged_value_is_named(
+    workspace: Path, uppdrag: Run, table: str, column: str, value: str
+) -> None:
+    register = _issued(uppdrag, workspace)
+    with sqlite3.connect(register) as conn:
+        conn.execute("DROP TRIGGER IF EXISTS issues_number_fixed")  # as a hand edit would
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = 1", (value,))
+    for args in (("register", "list"), ("verify",)):
+        result = uppdrag(*args)
+        assert result.exit_code == 3, describe(list(args), result)
+        assert f"{table} row 1, column {column}: '{value}'" in result.output, result.output
+
+
+def test_a_damaged_event_is_named(workspace: Path, uppdrag: Run) -> None:
+    register = _issued(uppdrag, workspace)
+    with sqlite3.connect(register) as conn:
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute("UPDATE events SET detail = '{not json' WHERE id = 1")
+    result = uppdrag("register", "show", "RS 2026-00001")
+    assert result.exit_code == 3 and "events row 1, column detail" in result.output

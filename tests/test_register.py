@@ -136,7 +136,7 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
 def test_not_a_database_refused(tmp_path: Path) -> None:
     path = tmp_path / "register.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(RegisterError, match="Cannot open"):
+    with pytest.raises(RegisterError, match="is damaged .file is not a database"):
         Register(path)
 
 

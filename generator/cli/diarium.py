@@ -177,6 +177,22 @@ def register_void(dnr: str, reason: str, register: Path | None) -> None:
 
 
 @register.command(
+    "backup",
+    help=_(
+        "A consistent copy of the register, made while others may use it; restore by copying "
+        "it back. By default beside the register, named by the time."
+    ),
+)
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@register_option
+def register_backup(target: Path | None, register: Path | None) -> None:
+    from generator import main as work
+
+    written = work.backup(workspace(), target, register=register)
+    click.echo(_("Backup written: {path}").format(path=display(written)))
+
+
+@register.command(
     "set-next",
     help=_(
         'Set the next number of a series, e.g. "RS 2026-01234", to '

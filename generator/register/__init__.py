@@ -28,6 +28,7 @@ from generator.register.export import (
     diarium_csv_rows,
     issues_as_dicts,
 )
+from generator.register.integrity import issued_documents, refuse_lost
 from generator.register.lifecycle import LifecycleMixin
 from generator.register.queries import QueriesMixin
 from generator.register.records import Issue, IssuedFile, Request, pid_alive, sha256_file
@@ -64,7 +65,9 @@ __all__ = [
     "Register",
     "Request",
     "diarium_csv_rows",
+    "issued_documents",
     "issues_as_dicts",
     "pid_alive",
+    "refuse_lost",
     "sha256_file",
 ]

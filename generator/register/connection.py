@@ -10,13 +10,16 @@ import builtins
 import contextlib
 import json
 import os
+import re
 import socket
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Self
 
 from generator.exceptions import RegisterError
 from generator.i18n import _
+from generator.register.integrity import cell, damaged, quick_check, refuse_lost
 from generator.register.records import (
     Issue,
     IssuedFile,
@@ -26,16 +29,56 @@ from generator.register.records import (
 from generator.register.tables import (
     _SCHEMA,
     BUSY_TIMEOUT_MS,
+    FILE_KINDS,
+    FILE_STATES,
     MIGRATIONS,
     SCHEMA_VERSION,
+    STATUSES,
 )
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TEXT = re.compile(r".+", re.S)
+_DNR = re.compile(r"[A-ZÅÄÖ]{1,6} \d{4}-\d{5}")
+_ISSUE_CELLS = {
+    "dnr": (False, _DNR),
+    "council": (False, _TEXT),
+    "subject": (False, _TEXT),
+    "date": (False, _DATE),
+    "decided": (True, _DATE),
+    "status": (False, re.compile("|".join(STATUSES))),
+    "supersedes": (True, _DNR),
+    "superseded_by": (True, _DNR),
+    "reason": (True, re.compile(r".*", re.S)),
+}
+_FILE_CELLS = {
+    "dnr": (False, _DNR),
+    "kind": (False, re.compile("|".join(FILE_KINDS))),
+    "path": (False, _TEXT),
+    "sha256": (True, re.compile(r"[0-9a-f]{64}")),
+    "date": (False, _DATE),
+    "decided": (True, _DATE),
+    "state": (False, re.compile("|".join(FILE_STATES))),
+}
 
 
 class Connection:
     """One SQLite connection to a register file, with its transactions."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, documents: str | os.PathLike[str] | None = None
+    ) -> None:
+        """Open the register at ``path``, creating it if it is new.
+
+        ``documents`` is the output folder of the workspace: if it holds issued documents, a
+        register that is missing, empty or damaged is refused before anything is created or
+        written (see :mod:`generator.register.integrity`).
+        """
         self.path = os.fspath(path)
+        folder = Path(documents) if documents is not None else None
+        if not os.path.exists(self.path):
+            refuse_lost(self.path, folder, _("is missing"))
+        elif os.path.getsize(self.path) == 0:
+            refuse_lost(self.path, folder, _("is empty (0 bytes)"))
         parent = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(parent, exist_ok=True)
         self._host = socket.gethostname()
@@ -51,18 +94,43 @@ class Connection:
         self._conn.row_factory = sqlite3.Row
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            quick_check(self._conn, self.path)
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            if folder is not None and not self._has_issues():
+                refuse_lost(self.path, folder, _("holds no diary number"))
             self._create_schema()
         except sqlite3.DatabaseError as err:
             self._conn.close()
-            raise RegisterError(
-                _("Cannot open the register {path}: {error}").format(path=self.path, error=err)
-            ) from err
+            raise damaged(self.path, err) from err
         except BaseException:
             self._conn.close()
             raise
+
+    def _has_issues(self) -> bool:
+        """Whether the register holds any number (a new or emptied one does not)."""
+        tables = {row[0] for row in self._conn.execute("SELECT name FROM sqlite_master")}
+        if "issues" not in tables:
+            return False
+        return self._conn.execute("SELECT 1 FROM issues LIMIT 1").fetchone() is not None
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the register at ``target`` (which must not exist), made with
+        SQLite's online backup while other processes may go on using the register."""
+        destination = os.fspath(target)
+        if os.path.lexists(destination):
+            raise RegisterError(
+                _("{path} already exists; a backup never replaces a file.").format(path=destination)
+            )
+        copy = sqlite3.connect(destination)
+        try:
+            with self._read():
+                pass  # a read first, so that a busy register waits as for any command
+            self._conn.backup(copy)
+            quick_check(copy, destination)
+        finally:
+            copy.close()
 
     def _create_schema(self) -> None:
         """Create the tables on first open and migrate an older register; both inside the write
@@ -114,6 +182,14 @@ class Connection:
             ) from err
         try:
             yield self._conn
+        except sqlite3.IntegrityError:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        except sqlite3.DatabaseError as err:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise damaged(self.path, err) from err
         except BaseException:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
@@ -127,6 +203,8 @@ class Connection:
         self._conn.execute("BEGIN")
         try:
             yield self._conn
+        except sqlite3.DatabaseError as err:
+            raise damaged(self.path, err) from err
         finally:
             if self._conn.in_transaction:
                 self._conn.execute("COMMIT")
@@ -143,8 +221,8 @@ class Connection:
             ),
         )
 
-    @staticmethod
-    def _file(row: sqlite3.Row) -> IssuedFile:
+    def _file(self, row: sqlite3.Row) -> IssuedFile:
+        self._check_cells("files", row, _FILE_CELLS)
         return IssuedFile(
             dnr=row["dnr"],
             kind=row["kind"],
@@ -155,8 +233,8 @@ class Connection:
             state=row["state"],
         )
 
-    @staticmethod
-    def _issue(row: sqlite3.Row, files: builtins.list[IssuedFile]) -> Issue:
+    def _issue(self, row: sqlite3.Row, files: builtins.list[IssuedFile]) -> Issue:
+        self._check_cells("issues", row, _ISSUE_CELLS)
         written = [f for f in files if f.state == "written"]
         newest = written[-1] if written else (files[-1] if files else None)
         return Issue(
@@ -173,6 +251,17 @@ class Connection:
             subject=row["subject"],
             files=files,
         )
+
+    def _check_cells(
+        self, table: str, row: sqlite3.Row, rules: dict[str, tuple[bool, re.Pattern[str]]]
+    ) -> None:
+        """Refuse a row with a value this program never writes, as damage, not as a crash."""
+        for column, (optional, pattern) in rules.items():
+            value = row[column]
+            if value is None and optional:
+                continue
+            if not isinstance(value, str) or not pattern.fullmatch(value):
+                cell(self.path, table, row, column, value, _("is not a valid value"))
 
     def _load(self, dnr: str) -> Issue | None:
         row = self._conn.execute("SELECT * FROM issues WHERE dnr = ?", (dnr,)).fetchone()

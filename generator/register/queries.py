@@ -8,7 +8,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from generator.i18n import _
 from generator.register.connection import Connection
+from generator.register.integrity import cell
 from generator.register.records import (
     Issue,
     IssuedFile,
@@ -123,7 +125,7 @@ class QueriesMixin(Connection):
                 "dnr": row["dnr"],
                 "timestamp": row["timestamp"],
                 "event": row["event"],
-                "detail": json.loads(row["detail"]),
+                "detail": self._detail(row),
                 "actor": row["actor"],
             }
             for row in rows
@@ -136,3 +138,12 @@ class QueriesMixin(Connection):
                 "SELECT * FROM files WHERE state = 'pending' ORDER BY id"
             ).fetchall()
         return [self._file(row) for row in rows]
+
+    def _detail(self, row: sqlite3.Row) -> dict[str, Any]:
+        try:
+            detail = json.loads(row["detail"])
+        except (TypeError, ValueError):
+            detail = None
+        if not isinstance(detail, dict):
+            cell(self.path, "events", row, "detail", row["detail"], _("is not a valid value"))
+        return detail

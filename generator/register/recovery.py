@@ -108,12 +108,13 @@ class RecoveryMixin(LifecycleMixin):
         """Check every written file against its recorded checksum: "ok", "modified" or "missing"."""
         with self._read():
             rows = self._conn.execute(
-                "SELECT files.dnr, files.path, files.sha256 FROM files JOIN issues USING (dnr)"
+                "SELECT files.* FROM files JOIN issues USING (dnr)"
                 " WHERE files.state = 'written'"
                 " ORDER BY issues.prefix, issues.year, issues.serial, files.id"
             ).fetchall()
         results: builtins.list[tuple[str, str, str]] = []
         for row in rows:
+            self._file(row)  # a damaged value is reported as such
             path = row["path"]
             if os.path.islink(path):
                 state = "modified"  # a link put in the document's place is not the document
