@@ -3,9 +3,10 @@ the number it replaces, with the changes shown.
 
 The batch is all or nothing up to the point of issuing: every council is validated, rendered and
 compared with its latest issue before a single number is allocated.  The numbers of the whole
-batch are reserved in one register transaction and tagged with a batch key (reason + date), so a
-batch that is killed part-way is completed by running the same command again: councils already
-re-issued in the batch are skipped, pending numbers are completed or voided by recovery.
+batch are reserved in one register transaction and each tagged with a batch key (reason + the
+council's merged text, see :func:`batch_key`), so a batch that is killed part-way is completed by
+running the same command again: councils already re-issued with the same text are skipped,
+pending numbers are completed or voided by recovery.
 
 A big batch runs in three steps, each council by council in ``--jobs`` processes
 (:mod:`generator.batch`): read and check the council files; render each council (with a
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -125,9 +127,17 @@ class Result:
     dry_run: bool = False
 
 
-def batch_key(reason: str, date: dt.date) -> str:
-    """The same command on the same day is the same batch (what makes a re-run resume it)."""
-    return hashlib.sha256(f"{reason.strip()}\n{date.isoformat()}".encode()).hexdigest()[:16]
+def batch_key(reason: str, mandate: Mandate) -> str:
+    """A council's key in a batch: the reason and the merged text it would issue.
+
+    Running the command again resumes the batch only for a council whose text is still the one
+    issued under this reason; a council whose text changed since (another clause edited the same
+    day) is a new batch and is issued.  The date is not part of it, so a batch resumed after
+    midnight does not issue its councils a second time.
+    """
+    content = json.dumps([mandate.council_id, *mandate.paragraphs()], ensure_ascii=False)
+    text = f"{reason.strip()}\n{hashlib.sha256(content.encode()).hexdigest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -190,11 +200,12 @@ def _check_council(shared: Shared, task: _Check) -> _Checked:
 
 
 def _live_issues(
-    reg: Register, key: str, councils: list[str]
+    reg: Register, keys: dict[str, str], councils: list[str]
 ) -> tuple[dict[str, Issue], dict[str, Issue | None]]:
-    """The councils done by an earlier run of this batch, and each council's previous issue: the
-    one its re-issue in this batch replaced, else its live issue."""
-    done = reg.batch_issues(key)
+    """The councils done by an earlier run of this batch (their live issue has the key), and
+    each council's previous issue: the one its re-issue in this batch replaced, else its live
+    issue."""
+    done = reg.batch_issues_of(keys)
     latest = reg.latest_for_many(c for c in councils if c not in done)
     previous: dict[str, Issue | None] = {}
     for council in councils:
@@ -238,7 +249,7 @@ def plan(
     loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace))
     refuse_unfilled(loaded.mandates)
     template = CompiledTemplate.load(workspace.template_path)
-    key = batch_key(reason, date)
+    keys = {m.council_id: batch_key(reason, m) for m in loaded.mandates}
     reg_path = register_path(workspace, register and str(register))
     councils = [m.council_id for m in loaded.mandates]
     done: dict[str, Issue] = {}
@@ -249,7 +260,7 @@ def plan(
         with Register(reg_path, documents=workspace.output_dir) as reg:
             if not dry_run:
                 recover(reg, notify, workspace.output_dir)
-            done, previous = _live_issues(reg, key, councils)
+            done, previous = _live_issues(reg, keys, councils)
     placeholder = f"{loaded.settings.series} {date.year}-00000"
     tasks = [
         _Check(
@@ -358,7 +369,6 @@ def reissue(
     if not todo:
         return result
 
-    key = batch_key(reason, date)
     requests = [
         Request(
             council=p.mandate.council_id,
@@ -367,7 +377,7 @@ def reissue(
             subject=subject(settings, p.mandate),
             supersedes=p.previous.dnr if p.previous else None,
             reason=reason,
-            batch=key,
+            batch=batch_key(reason, p.mandate),
         )
         for p in todo
     ]

@@ -266,3 +266,62 @@ def test_a_damaged_event_is_named(workspace: Path, uppdrag: Run) -> None:
         conn.execute("UPDATE events SET detail = '{not json' WHERE id = 1")
     result = uppdrag("register", "show", "RS 2026-00001")
     assert result.exit_code == 3 and "events row 1, column detail" in result.output
+
+
+# -- 3. the batch key is the content, not the day ----------------------------------------------
+
+REASON = "Ny rutin för att utse ordförande"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _live_of(uppdrag: Run, council: str) -> list[str]:
+    return [
+        dnr
+        for dnr, r in rows(uppdrag).items()
+        if r["council"] == council and r["status"] in ("utkast", "beslutad")
+    ]
+
+
+def test_a_second_change_on_the_same_day_is_issued(workspace: Path, uppdrag: Run) -> None:
+    ok(render(uppdrag, "onkologi"))
+    ok(render(uppdrag, "primarvard"))
+    clauses = workspace / "data" / "klausuler.yaml"
+    _edit(clauses, "(RS 2019-03137-40)", "(RS 2026-00042-7)")
+    args = ("reissue", "--all", "--reason", REASON, "--date", "2026-03-09")
+    first = ok(uppdrag(*args))
+    assert "already re-issued" not in first.output
+    # Another clause edited the same day, the same command again: the new text is issued.
+    _edit(workspace / "data/councils/onkologi.yaml", "Gruppen består", "Gruppen utgörs")
+    dry = ok(uppdrag(*args, "--dry-run"))
+    assert "onkologi: changes since RS 2026-00003" in dry.output, dry.output
+    assert "primarvard: already re-issued in this batch as RS 2026-00004" in dry.output
+    ok(uppdrag(*args))
+    [onkologi] = _live_of(uppdrag, "onkologi")
+    assert onkologi == "RS 2026-00005"
+    assert rows(uppdrag)[onkologi]["supersedes"] == "RS 2026-00003"
+    assert _live_of(uppdrag, "primarvard") == ["RS 2026-00004"]
+    # The same text again is the same batch: nothing more is issued.
+    again = ok(uppdrag(*args))
+    assert again.output.count("already re-issued") == 2
+    assert len(rows(uppdrag)) == 5
+
+
+def test_a_batch_resumed_after_midnight_issues_no_council_twice(
+    workspace: Path, uppdrag: Run
+) -> None:
+    ok(uppdrag("render", "onkologi", "--date", "2026-12-30"))
+    ok(uppdrag("render", "primarvard", "--date", "2026-12-30"))
+    _edit(workspace / "data" / "klausuler.yaml", "(RS 2019-03137-40)", "(RS 2026-00042-7)")
+    # The batch got as far as onkologi on 31 December ...
+    ok(uppdrag("reissue", "onkologi", "--reason", REASON, "--date", "2026-12-31"))
+    # ... and is run again just after midnight.
+    resumed = ok(uppdrag("reissue", "--all", "--reason", REASON, "--date", "2027-01-01"))
+    assert "already re-issued in this batch" in resumed.output
+    assert _live_of(uppdrag, "onkologi") == ["RS 2026-00003"]
+    assert _live_of(uppdrag, "primarvard") == ["RS 2027-00001"]
+    assert [d for d in rows(uppdrag) if d.startswith("RS 2027")] == ["RS 2027-00001"]

@@ -97,21 +97,33 @@ class QueriesMixin(Connection):
             files.setdefault(row["dnr"], []).append(self._file(row))
         return files
 
-    def batch_issues(self, batch: str) -> dict[str, Issue]:
-        """The live (not voided) issues of a re-issue batch, by council: what is already done.
+    def batch_issues_of(self, keys: dict[str, str]) -> dict[str, Issue]:
+        """The live issues (pending, draft or decided) that carry each council's batch key
+        ``{council: key}``: what an earlier run of the same batch already did.
 
-        Read with two queries, not two per issue: a batch may hold a thousand councils.
+        Read a few hundred keys per query, not one query per council: a batch may hold a
+        thousand councils.
         """
+        wanted = {(council, key) for council, key in keys.items()}
+        found: dict[str, Issue] = {}
+        values = sorted(set(keys.values()))
         with self._read():
-            rows = self._conn.execute(
-                "SELECT * FROM issues WHERE batch = ? AND status != 'makulerad'", (batch,)
-            ).fetchall()
-            files = self._files_by_dnr(
-                "SELECT files.* FROM files JOIN issues USING (dnr)"
-                " WHERE issues.batch = ? AND issues.status != 'makulerad' ORDER BY files.id",
-                (batch,),
-            )
-        return {row["council"]: self._issue(row, files.get(row["dnr"], [])) for row in rows}
+            for start in range(0, len(values), 500):
+                chunk = values[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                live = "issues.status IN ('pending', 'utkast', 'beslutad')"
+                rows = self._conn.execute(
+                    f"SELECT * FROM issues WHERE batch IN ({marks}) AND {live}", chunk
+                ).fetchall()
+                files = self._files_by_dnr(
+                    "SELECT files.* FROM files JOIN issues USING (dnr)"
+                    f" WHERE issues.batch IN ({marks}) AND {live} ORDER BY files.id",
+                    tuple(chunk),
+                )
+                for row in rows:
+                    if (row["council"], row["batch"]) in wanted:
+                        found[row["council"]] = self._issue(row, files.get(row["dnr"], []))
+        return found
 
     def history(self, dnr: str) -> builtins.list[dict[str, Any]]:
         """Every event of ``dnr``, oldest first: dnr, timestamp, event, detail (a dict), actor."""
