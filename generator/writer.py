@@ -246,3 +246,22 @@ def foreign(path: Path, within: Path | None) -> str | None:
         if not stat.S_ISDIR(os.lstat(current).st_mode):
             return _("the folder {path} on its way is a symbolic link").format(path=current)
     return None
+
+
+def link_on_the_way(path: Path, within: Path) -> Path | None:
+    """The first symbolic link (or non-folder) among the folders from ``within`` down to the
+    folder of ``path``, or ``None``; folders not yet made count as fine (they will be real)."""
+    try:
+        parts = _parts_below(within, path.parent)
+    except RegisterError:
+        return None  # outside: not this check's business
+    current = Path(os.path.abspath(within))
+    for part in parts:
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            return None
+        if not stat.S_ISDIR(info.st_mode):
+            return current
+    return None

@@ -325,3 +325,85 @@ def test_a_batch_resumed_after_midnight_issues_no_council_twice(
     assert _live_of(uppdrag, "onkologi") == ["RS 2026-00003"]
     assert _live_of(uppdrag, "primarvard") == ["RS 2027-00001"]
     assert [d for d in rows(uppdrag) if d.startswith("RS 2027")] == ["RS 2027-00001"]
+
+
+# -- 6. no write through a symbolic link -------------------------------------------------------
+
+
+def test_a_linked_year_folder_gets_no_document_and_no_number(
+    workspace: Path, uppdrag: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (workspace / "output").mkdir()
+    (workspace / "output" / "2026").symlink_to(outside, target_is_directory=True)
+    refused = render(uppdrag, "onkologi")
+    assert refused.exit_code == 3, refused.output
+    assert "symbolic link" in refused.output and "no number was used" in refused.output
+    assert list(outside.iterdir()) == []
+    with Register(workspace / "output" / "diarium.sqlite") as reg:
+        assert reg.list() == []
+
+
+def test_a_folder_swapped_for_a_link_while_writing_is_not_followed(tmp_path: Path) -> None:
+    from generator.exceptions import RegisterError
+    from generator.writer import write_new, write_replaceable
+
+    output, outside = tmp_path / "output", tmp_path / "outside"
+    outside.mkdir()
+    output.mkdir()
+    (output / "2026").symlink_to(outside)
+    for write in (write_new, write_replaceable):
+        with pytest.raises(RegisterError, match="symbolic link"):
+            write(output / "2026" / "RS_2026-00001_x.docx", b"doc", within=output)
+    assert list(outside.iterdir()) == []
+    # A link at the file's own name is never written through either.
+    (output / "2027").mkdir()
+    victim = outside / "victim.txt"
+    victim.write_bytes(b"keep")
+    (output / "2027" / "a.docx").symlink_to(victim)
+    with pytest.raises(RegisterError, match="already exists"):
+        write_new(output / "2027" / "a.docx", b"doc", within=output)
+    write_replaceable(output / "2027" / "a.docx", b"new", within=output)  # replaces the link
+    assert victim.read_bytes() == b"keep"
+    assert not (output / "2027" / "a.docx").is_symlink()
+    assert not list((output / "2027").glob(".*.tmp"))
+
+
+def test_a_link_at_the_decided_path_is_refused(workspace: Path, uppdrag: Run) -> None:
+    ok(render(uppdrag, "onkologi"))
+    decided = workspace / "output/2026/RS_2026-00001_onkologi_beslutad.docx"
+    victim = workspace / "victim.docx"
+    victim.write_bytes(b"keep")
+    decided.symlink_to(victim)
+    refused = uppdrag("decide", "RS 2026-00001", "--date", DATE)
+    assert refused.exit_code == 3 and str(decided) in refused.output
+    assert victim.read_bytes() == b"keep"
+    entry = rows(uppdrag)["RS 2026-00001"]
+    assert entry["status"] == "utkast"
+    with Register(workspace / "output" / "diarium.sqlite") as reg:
+        assert reg.pending() == []
+
+
+def test_a_link_as_the_drafts_folder_is_refused(
+    workspace: Path, uppdrag: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (workspace / "output").mkdir()
+    (workspace / "output" / "utkast").symlink_to(outside, target_is_directory=True)
+    refused = render(uppdrag, "onkologi", "--draft")
+    assert refused.exit_code == 3 and "symbolic link" in refused.output
+    assert list(outside.iterdir()) == []
+
+
+def test_a_link_at_a_review_copy_is_not_written_through(workspace: Path, uppdrag: Run) -> None:
+    ok(render(uppdrag, "onkologi"))
+    _edit(workspace / "data" / "klausuler.yaml", "(RS 2019-03137-40)", "(RS 2026-00042-7)")
+    victim = workspace / "victim.docx"
+    victim.write_bytes(b"keep")
+    review = workspace / "output/2026/RS_2026-00002_onkologi_andringar.docx"
+    review.symlink_to(victim)
+    result = uppdrag("reissue", "onkologi", "--reason", REASON, "--date", DATE)
+    assert result.exit_code == 3 and str(review) in result.output, result.output
+    assert victim.read_bytes() == b"keep"
+    # The document itself was written and is recorded: the review copy is only a help.
+    assert rows(uppdrag)["RS 2026-00002"]["status"] == "utkast"

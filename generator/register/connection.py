@@ -35,6 +35,7 @@ from generator.register.tables import (
     SCHEMA_VERSION,
     STATUSES,
 )
+from generator.writer import link_on_the_way
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TEXT = re.compile(r".+", re.S)
@@ -75,6 +76,7 @@ class Connection:
         """
         self.path = os.fspath(path)
         folder = Path(documents) if documents is not None else None
+        self._documents = folder
         if not os.path.exists(self.path):
             refuse_lost(self.path, folder, _("is missing"))
         elif os.path.getsize(self.path) == 0:
@@ -295,8 +297,17 @@ class Connection:
             )
 
     def _check_no_file(self, path: str) -> None:
-        """Refuse a place where something already lies (a file, a link): this program did not
-        write it for the number being taken, so the number is not spent on it."""
+        """Refuse a place where something already lies (a file, a link), or that a link on the
+        way would send elsewhere: this program did not write it for the number being taken, so
+        the number is not spent on it."""
+        link = link_on_the_way(Path(path), self._documents) if self._documents else None
+        if link is not None:
+            raise RegisterError(
+                _(
+                    "{link} is a symbolic link or not a folder; uppdrag writes only into real "
+                    "folders inside {base}. Nothing was registered and no number was used."
+                ).format(link=link, base=self._documents)
+            )
         if os.path.lexists(path):
             raise RegisterError(
                 _(
