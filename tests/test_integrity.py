@@ -407,3 +407,49 @@ def test_a_link_at_a_review_copy_is_not_written_through(workspace: Path, uppdrag
     assert victim.read_bytes() == b"keep"
     # The document itself was written and is recorded: the review copy is only a help.
     assert rows(uppdrag)["RS 2026-00002"]["status"] == "utkast"
+
+
+# -- 4. a number being written is not voided under its writer ------------------------------------
+
+HOLD = """
+import sys, time
+from generator.register import Register, Request
+reg = Register(sys.argv[1])
+[issue] = reg.reserve([Request("onkologi", "2026-03-02", None, "Uppdragshandling")], "RS",
+                      lambda _r, dnr: sys.argv[2])
+print(issue.dnr, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_number_being_written_is_not_voided(workspace: Path, uppdrag: Run) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    register = workspace / "output" / "diarium.sqlite"
+    target = workspace / "output" / "2026" / "RS_2026-00001_onkologi.docx"
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(register), str(target)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        dnr = child.stdout.readline().strip()
+        refused = uppdrag("register", "void", dnr, "--reason", "fel")
+        assert refused.exit_code == 3 and "still running" in refused.output
+        assert f"process {child.pid}" in refused.output
+        listed = ok(uppdrag("register", "list"))
+        assert dnr in listed.output and "pending" in listed.output
+        checked = ok(uppdrag("verify"))
+        assert f"PENDING  {dnr}" in checked.output
+    finally:
+        child.kill()
+        child.wait()
+    # Its writer is gone: the next command settles it with a true reason.
+    settled = ok(uppdrag("register", "list"))
+    assert f"{dnr}: an interrupted issue was voided" in settled.output
+    assert rows(uppdrag)[dnr]["status"] == "makulerad"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import os
+import sqlite3
+from datetime import UTC, datetime, timedelta
 
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
@@ -15,7 +17,9 @@ from generator.register.records import (
     _normalise_dnr,
     _now,
     _path_key,
+    pid_alive,
 )
+from generator.register.tables import STALE_AFTER
 
 
 class LifecycleMixin(Connection):
@@ -194,10 +198,39 @@ class LifecycleMixin(Connection):
         if not reason or not reason.strip():
             raise UsageError(_("A reason is required to void {dnr}.").format(dnr=number))
         with self._write():
+            self._refuse_if_being_written(number)
             self._void(number, reason.strip())
             issue = self._load(number)
         assert issue is not None
         return issue
+
+    def _refuse_if_being_written(self, number: str) -> None:
+        """A number whose file another running command is writing is not voided under it: that
+        command would write a document the register no longer knows."""
+        for row in self._conn.execute(
+            "SELECT * FROM files WHERE dnr = ? AND state = 'pending'", (number,)
+        ).fetchall():
+            mine = row["hostname"] == self._host and row["pid"] == os.getpid()
+            if not mine and not self._abandoned(row, datetime.now(UTC), STALE_AFTER):
+                raise RegisterError(
+                    _(
+                        "{dnr} is being written by a command that is still running (process "
+                        "{pid} on {host}, since {started}); it is not voided. Wait until that "
+                        "command has finished, then void the number if it is still wrong."
+                    ).format(
+                        dnr=number, pid=row["pid"], host=row["hostname"], started=row["started"]
+                    )
+                )
+
+    def _abandoned(self, row: sqlite3.Row, now: datetime, stale_after: timedelta) -> bool:
+        """Whether the process that registered a pending file is gone (or too old to trust)."""
+        try:
+            started = datetime.fromisoformat(row["started"])
+        except (TypeError, ValueError):
+            return True
+        if now - started > stale_after:
+            return True
+        return row["hostname"] == self._host and not pid_alive(row["pid"])
 
     def _void(self, number: str, reason: str) -> None:
         issue = self._require(number)

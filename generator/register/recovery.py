@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import os
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,6 @@ from pathlib import Path
 from generator.i18n import _
 from generator.register.lifecycle import LifecycleMixin
 from generator.register.records import (
-    pid_alive,
     sha256_file,
 )
 from generator.register.tables import (
@@ -23,15 +21,6 @@ from generator.writer import foreign
 
 class RecoveryMixin(LifecycleMixin):
     """Nothing stays pending for ever; nothing changes unnoticed."""
-
-    def _abandoned(self, row: sqlite3.Row, now: datetime, stale_after: timedelta) -> bool:
-        try:
-            started = datetime.fromisoformat(row["started"])
-        except ValueError:
-            return True
-        if now - started > stale_after:
-            return True
-        return row["hostname"] == self._host and not pid_alive(row["pid"])
 
     def recover(
         self,
