@@ -10,6 +10,7 @@ A crash at any point leaves either nothing, or a pending number that the next co
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
@@ -20,7 +21,14 @@ from pathlib import Path
 from generator import dates
 from generator.clauses import build_mandate, load_mandate
 from generator.dnr import DiaryNumber
-from generator.exceptions import DataError, Problem, RegisterError, UsageError
+from generator.exceptions import (
+    DataError,
+    IssueStopped,
+    Problem,
+    RegisterError,
+    UppdragError,
+    UsageError,
+)
 from generator.i18n import _
 from generator.loader import display_path
 from generator.model import Mandate, Settings
@@ -294,18 +302,23 @@ def render(
                     ).format(council=mandate.council_id, dnr=live.dnr, status=live.status)
                 )
         issues = reg.reserve(requests, loaded.settings.series, path_for)
-        return [
-            _issue_file(
-                reg,
-                template,
-                loaded.settings,
-                mandate,
-                Stamp(date, issue.dnr, decided),
-                Path(issue.path or ""),
-                base,
-            )
-            for mandate, issue in zip(loaded.mandates, issues, strict=True)
-        ]
+        try:
+            return [
+                _issue_file(
+                    reg,
+                    template,
+                    loaded.settings,
+                    mandate,
+                    Stamp(date, issue.dnr, decided),
+                    Path(issue.path or ""),
+                    base,
+                )
+                for mandate, issue in zip(loaded.mandates, issues, strict=True)
+            ]
+        except Exception as err:
+            if len(issues) == 1 and isinstance(err, UppdragError):
+                raise  # one document: its own message says it all, its number is voided
+            raise stop_issuing(reg, issues, err) from err
 
 
 def _issue_file(
@@ -343,6 +356,65 @@ def within_output(path: Path, base: Path) -> Path | None:
     named outside it (``-o``), which is written into its folder as it is."""
     absolute, folder = Path(os.path.abspath(path)), Path(os.path.abspath(base))
     return base if absolute.is_relative_to(folder) else None
+
+
+#: Numbers named in full in a message; a batch may hold a thousand.
+SHOWN_NUMBERS = 10
+
+
+def _numbers(dnrs: list[str]) -> str:
+    shown = ", ".join(dnrs[:SHOWN_NUMBERS])
+    return shown + (", …" if len(dnrs) > SHOWN_NUMBERS else "") if dnrs else "–"
+
+
+def _disk_full(err: BaseException) -> bool:
+    return isinstance(err, OSError) and err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))
+
+
+def not_written_reason(err: BaseException) -> str:
+    """The reason recorded for a number whose document a failure kept from being written."""
+    if _disk_full(err):
+        return _("not written: the disk is full ({error})").format(error=err)
+    if isinstance(err, OSError) and err.errno == errno.EFBIG:
+        return _("not written: the file is larger than the system allows ({error})").format(
+            error=err
+        )
+    return _("not written: the command stopped before this document ({error})").format(error=err)
+
+
+def stop_issuing(reg: Register, issues: list[Issue], err: Exception) -> IssueStopped:
+    """What to say when issuing stopped part-way: the numbers that were issued, and those that
+    were not, which are voided now with the true reason (not later as "interrupted")."""
+    reason = not_written_reason(err)
+    issued: list[str] = []
+    voided: list[str] = []
+    for issue in issues:
+        now = reg.get(issue.dnr)
+        if now is None:
+            continue
+        if now.status == "pending" and not (now.path and os.path.lexists(now.path)):
+            try:
+                reg.void(now.dnr, reason)
+            except RegisterError:
+                continue  # the register itself cannot be written: recovery settles it later
+            voided.append(now.dnr)
+        elif now.status == "makulerad":
+            voided.append(now.dnr)
+        elif now.status != "pending":
+            issued.append(now.dnr)
+    internal = not isinstance(err, UppdragError | OSError)
+    cause = _("the disk is full: {error}").format(error=err) if _disk_full(err) else str(err)
+    message = "\n".join(
+        [
+            _("Issuing stopped: {cause}").format(cause=cause),
+            _("Issued: {count} ({numbers}).").format(count=len(issued), numbers=_numbers(issued)),
+            _("Not issued: {count} ({numbers}); voided with the reason: {reason}").format(
+                count=len(voided), numbers=_numbers(voided), reason=reason
+            ),
+            _("Run the same command again to issue the rest."),
+        ]
+    )
+    return IssueStopped(message, internal=internal)
 
 
 def _register(workspace: Workspace, option: Path | None) -> Register:

@@ -43,6 +43,7 @@ from generator.main import (
     recover,
     refuse_unfilled,
     register_path,
+    stop_issuing,
     subject,
 )
 from generator.model import Mandate, Settings
@@ -400,7 +401,10 @@ def reissue(
         ]
         workers = _workers(Shared(settings, template=template), jobs, len(tasks), workspace)
         with workers:
-            _issue_all(reg, todo, issues, tasks, workers, result, progress, base)
+            try:
+                _issue_all(reg, todo, issues, tasks, workers, result, progress, base)
+            except Exception as err:
+                raise stop_issuing(reg, issues, err) from err
     return result
 
 
@@ -417,8 +421,8 @@ def _issue_all(
     """Render each reserved number's document (in ``workers``), write it and its review copy
     (in a few threads), and mark it issued, in batches of 200 numbers.
 
-    Whatever was written is marked issued, even when a later council fails; the rest stays
-    pending for recovery.
+    Whatever was written is marked issued, even when a later council fails; the caller voids the
+    rest with the reason (:func:`generator.main.stop_issuing`).
     """
     progress.start(_("Issuing"), len(tasks))
     completed: list[tuple[str, str, str]] = []

@@ -453,3 +453,106 @@ def test_a_number_being_written_is_not_voided(workspace: Path, uppdrag: Run) -> 
     settled = ok(uppdrag("register", "list"))
     assert f"{dnr}: an interrupted issue was voided" in settled.output
     assert rows(uppdrag)[dnr]["status"] == "makulerad"
+
+
+# -- 5. a batch that stops says what it issued ---------------------------------------------------
+
+
+def _big_council(workspace: Path, name: str = "stor", size: int = 600_000) -> None:
+    """A council whose document is bigger than ``size`` bytes: bullets of random words (which
+    do not zip), each within the length a paragraph may have."""
+    import random
+
+    rng = random.Random(12)
+
+    def words(count: int) -> str:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        return " ".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(count)
+        )
+
+    bullets = "".join(f"        - {words(2000)}\n" for _ in range(size // 14_000))
+    text = (workspace / "data/councils/onkologi.yaml").read_text(encoding="utf-8")
+    text = text.replace("Samordningsråd onkologi", f"Samordningsråd {name}")
+    text = text.replace(
+        "  uppdragsbeskrivning:\n", f"  uppdragsbeskrivning:\n    - punkter:\n{bullets}"
+    )
+    (workspace / f"data/councils/{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def _uppdrag_process(workspace: Path, *args: str, fsize: int | None = None, **popen):
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    def limit() -> None:
+        if fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "LANGUAGE": "en"}
+    env.pop("UPPDRAG_REGISTER", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=workspace,
+        env=env,
+        preexec_fn=limit,
+        text=True,
+        **popen,
+    )
+
+
+def test_a_file_too_big_for_the_disk_is_a_clear_error(workspace: Path, uppdrag: Run) -> None:
+    import subprocess
+
+    _big_council(workspace)
+    ok(render(uppdrag, "primarvard"))  # the register exists before the limit applies
+    child = _uppdrag_process(
+        workspace,
+        "render",
+        "onkologi",
+        "stor",
+        "--date",
+        DATE,
+        fsize=300_000,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 3, out + err
+    assert "Internal error" not in err
+    assert "Issuing stopped" in err and "Issued: 1 (RS 2026-00002)" in err
+    assert "Not issued: 1 (RS 2026-00003)" in err and "File too large" in err
+    found = rows(uppdrag)
+    assert found["RS 2026-00002"]["status"] == "utkast"
+    assert found["RS 2026-00003"]["status"] == "makulerad"
+    assert "File too large" in found["RS 2026-00003"]["reason"]
+    assert not (workspace / "output/2026/RS_2026-00003_stor.docx").exists()
+    assert "All 2 issued files are as registered" in ok(uppdrag("verify")).output
+
+
+def test_a_closed_pipe_is_not_an_internal_error(workspace: Path, uppdrag: Run) -> None:
+    import subprocess
+
+    ok(render(uppdrag, "onkologi"))
+    ok(render(uppdrag, "primarvard"))
+    _edit(workspace / "data" / "klausuler.yaml", "(RS 2019-03137-40)", "(RS 2026-00042-7)")
+    child = _uppdrag_process(
+        workspace,
+        "reissue",
+        "--all",
+        "--reason",
+        REASON,
+        "--date",
+        DATE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    child.stdout.close()  # as `uppdrag reissue … | head` does once it has read enough
+    _, err = child.communicate(timeout=120)
+    assert "Internal error" not in err and "Traceback" not in err, err
+    assert "output was closed" in err
+    found = rows(uppdrag)
+    assert {found[d]["status"] for d in ("RS 2026-00003", "RS 2026-00004")} == {"utkast"}, err

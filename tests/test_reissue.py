@@ -670,9 +670,10 @@ FAIL_WRITE = textwrap.dedent("""
 def test_a_document_that_cannot_be_written_leaves_no_written_file_unrecorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With --jobs the files are written in several threads: when one fails, every document
-    written by then is recorded as issued, the rest stay pending, and the same command run
-    again completes the batch."""
+    """With --jobs the files are written in several threads: when one fails (the disk is full),
+    every document written by then is recorded as issued, the rest are voided with that reason
+    at once, the message says which were issued, and the same command run again completes the
+    batch."""
     monkeypatch.delenv("UPPDRAG_REGISTER", raising=False)
     root = make_workspace(tmp_path / "ws")
     monkeypatch.chdir(root)
@@ -690,15 +691,20 @@ def test_a_document_that_cannot_be_written_leaves_no_written_file_unrecorded(
         text=True,
         timeout=120,
     )
-    assert failed.returncode == 70, failed.stdout + failed.stderr  # an internal error
+    assert failed.returncode == 3, failed.stdout + failed.stderr  # a clear error
+    assert "Issuing stopped: the disk is full" in failed.stderr
+    assert "Internal error" not in failed.stderr
     batch = batch_rows()
     assert len(batch) == 18
+    issued = [r["dnr"] for r in batch if r["status"] == "utkast"]
     for r in batch:
-        if Path(r["path"]).is_file():
-            assert r["status"] == "utkast" and sha(r["path"]) == r["sha256"], r
+        if r["status"] == "utkast":
+            assert Path(r["path"]).is_file() and sha(r["path"]) == r["sha256"], r
         else:
-            assert r["status"] == "pending", r
-    assert sum(r["status"] == "utkast" for r in batch) >= 7
+            assert r["status"] == "makulerad", r
+            assert "No space left on device" in r["reason"], r
+    assert len(issued) >= 7
+    assert f"Issued: {len(issued)} ({', '.join(issued[:10])}" in failed.stderr
 
     ok(*args)
 

@@ -31,6 +31,9 @@ class Group(click.Group):
         from generator.exceptions import UppdragError
 
         resolved_folder.cache_clear()  # folders are resolved once per command, not for ever
+        outermost = not isinstance(sys.stdout, PipeSafe)
+        stdout = sys.stdout if isinstance(sys.stdout, PipeSafe) else PipeSafe(sys.stdout)
+        sys.stdout = stdout  # type: ignore[assignment]
         try:
             return super().invoke(ctx)
         except UppdragError as err:
@@ -38,6 +41,10 @@ class Group(click.Group):
             if header:
                 echo_error(header)
             echo_error(str(err))
+            if getattr(err, "internal", False):
+                echo_error(
+                    _("Full report of the internal error: {path}").format(path=write_report())
+                )
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -48,11 +55,59 @@ class Group(click.Group):
             report = write_report()
             echo_error(
                 _(
-                    "Internal error in uppdrag (not a mistake in your data). "
-                    "Nothing was issued. Full report: {path}"
+                    "Internal error in uppdrag (not a mistake in your data). Full report: "
+                    "{path}. What was issued before it is in the register (uppdrag verify)."
                 ).format(path=report)
             )
             ctx.exit(70)
+        finally:
+            if outermost:
+                sys.stdout = stdout._stream
+            if outermost and stdout.broken:
+                echo_error(
+                    _(
+                        "The output was closed before everything was shown; the command went "
+                        "on to the end, and what it did is in the register (uppdrag register "
+                        "list)."
+                    )
+                )
+
+
+class PipeSafe:
+    """Standard output that a reader may close (``uppdrag reissue … | head``): what cannot be
+    written any more is dropped, and the command goes on with its work, instead of stopping half
+    way with an error about a pipe."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def _closed(self) -> None:
+        self.broken = True
+        try:  # Python's own flush at exit would fail on the closed pipe: point it at nothing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def error_header(err: Exception) -> str:
