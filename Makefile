@@ -56,6 +56,7 @@ template: $(STAMP)
 bench: all
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_reissue.py --councils 1000 --jobs 2
+	$(BIN)/python benchmarks/bench_diff.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
