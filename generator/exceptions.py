@@ -70,6 +70,11 @@ class RegisterError(UppdragError):
     exit_code = 3
 
 
+class ConfirmationNeeded(RegisterError):
+    """The register does this only when the user confirms (``--yes``), e.g. voiding a decided
+    mandate."""
+
+
 class IssueStopped(RegisterError):
     """A command that issues many documents stopped part-way: what was issued and what not.
 

@@ -503,11 +503,34 @@ def decide(
         return Written(issue.council, issue.dnr, path)
 
 
-def void(workspace: Workspace, dnr: str, reason: str, *, register: Path | None = None) -> Issue:
-    """``uppdrag register void``: a number is voided with a reason, never deleted."""
+def void(
+    workspace: Workspace,
+    dnr: str,
+    reason: str,
+    *,
+    register: Path | None = None,
+    decided_ok: bool = False,
+    notify: Notify = _quiet,
+) -> Issue:
+    """``uppdrag register void``: a number is voided with a reason, never deleted.
+
+    A decided number only with ``decided_ok`` (``--yes``); what the number superseded gets back
+    its former status, which is said.
+    """
     with _register(workspace, register) as reg:
+        recover(reg, notify, workspace.output_dir)
         issue = _issue_or_fail(reg, dnr)
-        return reg.void(issue.dnr, reason)
+        replaced = [i for i in reg.list() if i.superseded_by == issue.dnr]
+        voided = reg.void(issue.dnr, reason, decided_ok=decided_ok)
+        for old in replaced:
+            restored = reg.get(old.dnr)
+            if restored is not None and restored.status != "ersatt":
+                notify(
+                    _("{dnr} is in force again: its status is {status}").format(
+                        dnr=restored.dnr, status=restored.status
+                    )
+                )
+        return voided
 
 
 def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) -> None:

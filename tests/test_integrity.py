@@ -556,3 +556,43 @@ def test_a_closed_pipe_is_not_an_internal_error(workspace: Path, uppdrag: Run) -
     assert "output was closed" in err
     found = rows(uppdrag)
     assert {found[d]["status"] for d in ("RS 2026-00003", "RS 2026-00004")} == {"utkast"}, err
+
+
+# -- 7. superseding follows the law of the document --------------------------------------------
+
+
+def test_a_decided_mandate_stays_in_force_until_its_replacement_is_decided(
+    workspace: Path, uppdrag: Run
+) -> None:
+    register = workspace / "output" / "diarium.sqlite"
+    ok(render(uppdrag, "onkologi", "--decided", DATE))
+    _edit(workspace / "data" / "klausuler.yaml", "(RS 2019-03137-40)", "(RS 2026-00042-7)")
+    ok(uppdrag("reissue", "onkologi", "--reason", REASON, "--date", "2026-04-01"))
+    assert rows(uppdrag)["RS 2026-00001"]["status"] == "beslutad"
+    assert rows(uppdrag)["RS 2026-00002"]["status"] == "utkast"
+    # Voiding the undecided draft leaves the mandate in force as it was.
+    ok(uppdrag("register", "void", "RS 2026-00002", "--reason", "fel text"))
+    assert rows(uppdrag)["RS 2026-00001"]["status"] == "beslutad"
+
+    ok(uppdrag("reissue", "onkologi", "--reason", "Andra försöket", "--date", "2026-04-02"))
+    ok(uppdrag("decide", "RS 2026-00003", "--date", "2026-04-03"))
+    found = rows(uppdrag)
+    assert found["RS 2026-00001"]["status"] == "ersatt"
+    assert found["RS 2026-00001"]["superseded_by"] == "RS 2026-00003"
+
+    # Voiding the decided replacement asks for confirmation, then restores the old mandate.
+    refused = uppdrag("register", "void", "RS 2026-00003", "--reason", "fel beslut")
+    assert refused.exit_code == 3 and "--yes" in refused.output
+    assert rows(uppdrag)["RS 2026-00003"]["status"] == "beslutad"
+    done = ok(uppdrag("register", "void", "RS 2026-00003", "--reason", "fel beslut", "--yes"))
+    assert "RS 2026-00001 is in force again: its status is beslutad" in done.output
+    found = rows(uppdrag)
+    assert found["RS 2026-00003"]["status"] == "makulerad"
+    assert found["RS 2026-00001"]["status"] == "beslutad"
+    assert found["RS 2026-00001"]["superseded_by"] is None
+    undone = history(register, "RS 2026-00001")[-1]
+    assert undone["event"] == "supersession_undone" and undone["detail"]["by"] == "RS 2026-00003"
+    # The next re-issue replaces the mandate in force again.
+    _edit(workspace / "data" / "klausuler.yaml", "(RS 2026-00042-7)", "(RS 2026-00042-8)")
+    ok(uppdrag("reissue", "onkologi", "--reason", "Tredje", "--date", "2026-04-05"))
+    assert rows(uppdrag)["RS 2026-00004"]["supersedes"] == "RS 2026-00001"

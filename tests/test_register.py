@@ -452,6 +452,13 @@ def test_supersede(reg: Register, tmp_path: Path) -> None:
         reg.reserve([req(supersedes=old.dnr)], "RS", paths_in(tmp_path))
     done = reg.complete(new.dnr, new.path, write(new.path))
     assert done.supersedes == "RS 2024-00001"
+    # A draft of the replacement does not end the old one: it stays in force until the decision.
+    assert reg.get(old.dnr).status == "utkast"
+    assert reg.history(old.dnr)[-1]["event"] == "replacement_issued"
+    assert reg.latest_for("onkologi").dnr == new.dnr
+    decided = str(tmp_path / "beslutad.docx")
+    reg.add_decided(new.dnr, "2024-06-01", decided)
+    reg.complete_decided(new.dnr, decided, write(decided, b"decided"))
     replaced = reg.get(old.dnr)
     assert replaced.status == "ersatt"
     assert replaced.superseded_by == new.dnr

@@ -207,6 +207,7 @@ def test_dry_run_shows_the_changed_words_of_every_council_and_changes_nothing(ws
 def test_reissue_all_supersedes_every_council_using_the_clause(ws: Path) -> None:
     change_shared_clause(ws)
     old_files = {c: by_dnr()[d]["path"] for c, d in SEEDS.items()}
+    old_status = {c: by_dnr()[d]["status"] for c, d in SEEDS.items()}
 
     ok(*reissue("--all"))
 
@@ -216,8 +217,12 @@ def test_reissue_all_supersedes_every_council_using_the_clause(ws: Path) -> None
         assert new["status"] == "utkast"
         assert new["supersedes"] == old
         assert new["dnr"] != old
-        assert register[old]["status"] == "ersatt"
-        assert register[old]["superseded_by"] == new["dnr"]
+        # The old mandate stays in force until its replacement is decided.
+        assert register[old]["status"] == old_status[council]
+        assert register[old]["superseded_by"] is None
+        ok("decide", new["dnr"], "--date", DATE)
+        assert by_dnr()[old]["status"] == "ersatt"
+        assert by_dnr()[old]["superseded_by"] == new["dnr"]
         # The old document is kept as it was issued.
         assert Path(old_files[council]).is_file()
 
@@ -339,7 +344,7 @@ def test_changed_only_reissues_only_the_council_whose_text_changed(ws: Path) -> 
     assert by_dnr()[SEEDS["onkologi"]]["status"] == "utkast"
     [new] = live_new("primarvard")
     assert new["supersedes"] == SEEDS["primarvard"]
-    assert by_dnr()[SEEDS["primarvard"]]["status"] == "ersatt"
+    assert by_dnr()[SEEDS["primarvard"]]["status"] == "beslutad"  # until the new is decided
     assert "Mötesfrekvens: 6 – 10 ggr/år" in text(new["path"])
     assert re.search(r"(?m)^onkologi\s.*unchanged, not re-issued", out), out
 
@@ -372,7 +377,7 @@ def test_after_a_back_dated_reissue_the_next_supersedes_the_live_issue(workspace
     if first.exit_code == 2:
         return  # refusing a date before the previous issue's is a fix as good as any
     assert first.exit_code == 0, describe(reissue("onkologi"), first)
-    [live] = [r for r in rows() if r["status"] == "utkast"]
+    [live] = [r for r in rows() if r["status"] == "utkast" and r["supersedes"]]
     change_shared_clause(workspace)
 
     dry = ok(*reissue("onkologi", "--dry-run", date="2024-04-01", reason="b")).stdout
@@ -525,8 +530,8 @@ def test_running_a_killed_batch_again_completes_it_once_per_council(crash: Crash
             [new] = live_new(council)
             old = next(d for d, r in crash.before.items() if r["council"] == council)
             assert new["supersedes"] == old
-            assert register[old]["status"] == "ersatt"
-            assert register[old]["superseded_by"] == new["dnr"]
+            assert register[old]["status"] == crash.before[old]["status"]  # until decided
+            assert register[old]["superseded_by"] is None
             lines = text(new["path"])
             assert head_value(lines, "Ersätter") == [old]
             assert head_value(lines, "Diarienummer") == [new["dnr"]]

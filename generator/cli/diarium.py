@@ -161,6 +161,12 @@ def _describe_event(event: dict[str, Any]) -> str:
             date=detail.get("decided", ""), path=path
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
+        "replacement_issued": _(
+            "replacement {dnr} issued as a draft; this number stays in force until it is decided"
+        ).format(dnr=detail.get("by", "")),
+        "supersession_undone": _("{dnr} was voided; status {status} again").format(
+            dnr=detail.get("by", ""), status=detail.get("status", "")
+        ),
     }
     return texts.get(event["event"], event["event"])
 
@@ -168,11 +174,21 @@ def _describe_event(event: dict[str, Any]) -> str:
 @register.command("void", help=_("Void (makulera) a number, with a reason. Nothing is deleted."))
 @click.argument("dnr")
 @click.option("--reason", required=True, help=_("Why the number is voided."))
+@click.option("--yes", is_flag=True, help=_("Confirm voiding a decided mandate."))
 @register_option
-def register_void(dnr: str, reason: str, register: Path | None) -> None:
+def register_void(dnr: str, reason: str, yes: bool, register: Path | None) -> None:
     from generator import main as work
+    from generator.exceptions import ConfirmationNeeded
 
-    issue = work.void(workspace(), dnr, reason, register=register)
+    try:
+        issue = work.void(workspace(), dnr, reason, register=register, decided_ok=yes, notify=_note)
+    except ConfirmationNeeded as question:
+        if yes or not sys.stdin.isatty():
+            raise
+        click.confirm(f"{question} {_('Void it now?')}", abort=True, err=True)
+        issue = work.void(
+            workspace(), dnr, reason, register=register, decided_ok=True, notify=_note
+        )
     click.echo(_("{dnr} is voided (makulerad): {reason}").format(dnr=issue.dnr, reason=reason))
 
 

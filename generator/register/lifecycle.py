@@ -7,9 +7,8 @@ import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from generator.exceptions import RegisterError, UsageError
+from generator.exceptions import ConfirmationNeeded, RegisterError, UsageError
 from generator.i18n import _
-from generator.register.connection import Connection
 from generator.register.records import (
     Issue,
     IssuedFile,
@@ -19,10 +18,11 @@ from generator.register.records import (
     _path_key,
     pid_alive,
 )
+from generator.register.supersession import SupersessionMixin
 from generator.register.tables import STALE_AFTER
 
 
-class LifecycleMixin(Connection):
+class LifecycleMixin(SupersessionMixin):
     """Status changes, each recorded as an event."""
 
     def _complete_row(
@@ -87,23 +87,11 @@ class LifecycleMixin(Connection):
             status=status,
             recovered=recovered,
         )
-        if issue["status"] == "pending" and issue["supersedes"]:
+        if issue["supersedes"] and status == "beslutad" and issue["status"] != "beslutad":
+            # Decided: now, and only now, the number it replaces is no longer in force.
             self._supersede(issue["supersedes"], number, issue["supersede_reason"])
-
-    def _supersede(self, old: str, new: str, reason: str | None) -> None:
-        row = self._conn.execute("SELECT status FROM issues WHERE dnr = ?", (old,)).fetchone()
-        if row is None:
-            self._event(old, "superseded", by=new, reason=reason, in_register=False)
-            return
-        if row["status"] not in ("utkast", "beslutad"):
-            # Voided or superseded meanwhile: leave it as it is, but say so.
-            self._event(new, "supersede_skipped", supersedes=old, status=row["status"])
-            return
-        self._conn.execute(
-            "UPDATE issues SET status = 'ersatt', superseded_by = ?, reason = ? WHERE dnr = ?",
-            (new, reason, old),
-        )
-        self._event(old, "superseded", by=new, reason=reason)
+        elif issue["status"] == "pending" and issue["supersedes"]:
+            self._replacement_issued(issue["supersedes"], number, issue["supersede_reason"])
 
     def complete(self, dnr: str, path: str, sha256: str) -> Issue:
         """Record that the file of ``dnr`` is in place; the number becomes utkast or beslutad."""
@@ -192,13 +180,25 @@ class LifecycleMixin(Connection):
         assert issue is not None
         return issue
 
-    def void(self, dnr: str, reason: str) -> Issue:
-        """Void (makulera) a number: it stays in the register, with the reason, for ever."""
+    def void(self, dnr: str, reason: str, *, decided_ok: bool = False) -> Issue:
+        """Void (makulera) a number: it stays in the register, with the reason, for ever.
+
+        A decided number is voided only with ``decided_ok`` (the registrar confirmed): it is a
+        mandate in force.  What it superseded gets back its former status.
+        """
         number = _normalise_dnr(dnr)
         if not reason or not reason.strip():
             raise UsageError(_("A reason is required to void {dnr}.").format(dnr=number))
         with self._write():
             self._refuse_if_being_written(number)
+            row = self._require(number)
+            if row["status"] == "beslutad" and not decided_ok:
+                raise ConfirmationNeeded(
+                    _(
+                        "{dnr} is a decided mandate (beslutad {decided}); voiding it takes it out "
+                        "of force. Confirm with --yes to void it."
+                    ).format(dnr=number, decided=row["decided"])
+                )
             self._void(number, reason.strip())
             issue = self._load(number)
         assert issue is not None
@@ -243,6 +243,7 @@ class LifecycleMixin(Connection):
             "UPDATE issues SET status = 'makulerad', reason = ? WHERE dnr = ?", (reason, number)
         )
         self._event(number, "voided", reason=reason, previous_status=issue["status"])
+        self._undo_supersession(number)
 
     def _drop_pending_files(self, number: str, why: str, reason: str | None = None) -> None:
         for row in self._conn.execute(

@@ -17,6 +17,12 @@ from generator.register.records import (
     _normalise_dnr,
 )
 
+#: An issue that a written, not voided draft or decision names as the one it replaces.
+_NOT_REPLACED = (
+    "dnr NOT IN (SELECT supersedes FROM issues AS later WHERE later.supersedes IS NOT NULL"
+    " AND later.status IN ('utkast', 'beslutad'))"
+)
+
 
 class QueriesMixin(Connection):
     """Reads, each in one snapshot."""
@@ -51,11 +57,13 @@ class QueriesMixin(Connection):
         return [self._issue(row, files.get(row["dnr"], [])) for row in rows]
 
     def latest_for(self, council: str) -> Issue | None:
-        """The council's live issue: the newest that is neither superseded, voided nor pending."""
+        """The council's live issue: the newest that is neither superseded, voided nor pending,
+        nor replaced by a draft not yet decided (the newest of the line is what comes next)."""
         with self._read():
             row = self._conn.execute(
                 "SELECT dnr FROM issues WHERE council = ?"
-                " AND status IN ('utkast', 'beslutad') ORDER BY date DESC, id DESC LIMIT 1",
+                f" AND status IN ('utkast', 'beslutad') AND {_NOT_REPLACED}"
+                " ORDER BY date DESC, id DESC LIMIT 1",
                 (council,),
             ).fetchone()
             return None if row is None else self._load(row["dnr"])
@@ -72,7 +80,7 @@ class QueriesMixin(Connection):
         with self._read():
             for row in self._conn.execute(
                 "SELECT * FROM issues WHERE status IN ('utkast', 'beslutad')"
-                " ORDER BY date DESC, id DESC"
+                f" AND {_NOT_REPLACED} ORDER BY date DESC, id DESC"
             ):
                 if row["council"] in wanted:
                     newest.setdefault(row["council"], row)
