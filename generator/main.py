@@ -10,7 +10,6 @@ A crash at any point leaves either nothing, or a pending number that the next co
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import hashlib
 import os
 import re
@@ -23,7 +22,6 @@ from generator.clauses import build_mandate, load_mandate
 from generator.dnr import DiaryNumber
 from generator.exceptions import (
     DataError,
-    IssueStopped,
     Problem,
     RegisterError,
     UppdragError,
@@ -32,11 +30,12 @@ from generator.exceptions import (
 from generator.i18n import _
 from generator.loader import display_path
 from generator.model import Mandate, Settings
-from generator.register import Issue, IssuedFile, Register, Request, diarium_csv_rows
+from generator.register import Issue, Register, Request, diarium_csv_rows
 from generator.render import Stamp, fill_decision_date, render_docx
+from generator.settling import Verification, recover, stop_issuing, unknown_files
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
-from generator.writer import safe_name, sweep_temps, write_new, write_replaceable
+from generator.writer import safe_name, write_new, write_replaceable
 
 REGISTER_ENV = "UPPDRAG_REGISTER"
 Notify = Callable[[str], None]
@@ -176,43 +175,6 @@ def default_path(base: Path, dnr: str, council: str, suffix: str = "") -> Path:
     found = re.search(r"\b(\d{4})-\d", dnr)
     year = found.group(1) if found else "0000"
     return base / safe_name(year) / f"{safe_name(dnr)}_{safe_name(council)}{suffix}.docx"
-
-
-def recover(register: Register, notify: Notify, output_dir: Path | None = None) -> None:
-    """Finish what an interrupted command left pending, and say what was done.
-
-    Only a file that the register can prove this program wrote (its SHA-256 was recorded before
-    it was linked into place, and it lies in a real folder of ``output_dir``) is completed.
-    """
-    if output_dir is not None:
-        sweep_temps(output_dir)
-    for dnr, action in register.recover(output_dir):
-        if action == "completed":
-            notify(
-                _("{dnr}: an interrupted issue was completed (its file was in place)").format(
-                    dnr=dnr
-                )
-            )
-        elif action == "dropped":
-            notify(
-                _(
-                    "{dnr}: an interrupted decided version was never written; the number stays "
-                    "a draft"
-                ).format(dnr=dnr)
-            )
-        elif action == "foreign":
-            last = register.history(dnr)[-1]["detail"]
-            notify(
-                _("{dnr}: not completed, the number is settled: {reason}").format(
-                    dnr=dnr, reason=last.get("reason", "")
-                )
-            )
-        else:
-            notify(
-                _("{dnr}: an interrupted issue was voided (its file was never written)").format(
-                    dnr=dnr
-                )
-            )
 
 
 def render(
@@ -358,65 +320,6 @@ def within_output(path: Path, base: Path) -> Path | None:
     return base if absolute.is_relative_to(folder) else None
 
 
-#: Numbers named in full in a message; a batch may hold a thousand.
-SHOWN_NUMBERS = 10
-
-
-def _numbers(dnrs: list[str]) -> str:
-    shown = ", ".join(dnrs[:SHOWN_NUMBERS])
-    return shown + (", …" if len(dnrs) > SHOWN_NUMBERS else "") if dnrs else "–"
-
-
-def _disk_full(err: BaseException) -> bool:
-    return isinstance(err, OSError) and err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))
-
-
-def not_written_reason(err: BaseException) -> str:
-    """The reason recorded for a number whose document a failure kept from being written."""
-    if _disk_full(err):
-        return _("not written: the disk is full ({error})").format(error=err)
-    if isinstance(err, OSError) and err.errno == errno.EFBIG:
-        return _("not written: the file is larger than the system allows ({error})").format(
-            error=err
-        )
-    return _("not written: the command stopped before this document ({error})").format(error=err)
-
-
-def stop_issuing(reg: Register, issues: list[Issue], err: Exception) -> IssueStopped:
-    """What to say when issuing stopped part-way: the numbers that were issued, and those that
-    were not, which are voided now with the true reason (not later as "interrupted")."""
-    reason = not_written_reason(err)
-    issued: list[str] = []
-    voided: list[str] = []
-    for issue in issues:
-        now = reg.get(issue.dnr)
-        if now is None:
-            continue
-        if now.status == "pending" and not (now.path and os.path.lexists(now.path)):
-            try:
-                reg.void(now.dnr, reason)
-            except RegisterError:
-                continue  # the register itself cannot be written: recovery settles it later
-            voided.append(now.dnr)
-        elif now.status == "makulerad":
-            voided.append(now.dnr)
-        elif now.status != "pending":
-            issued.append(now.dnr)
-    internal = not isinstance(err, UppdragError | OSError)
-    cause = _("the disk is full: {error}").format(error=err) if _disk_full(err) else str(err)
-    message = "\n".join(
-        [
-            _("Issuing stopped: {cause}").format(cause=cause),
-            _("Issued: {count} ({numbers}).").format(count=len(issued), numbers=_numbers(issued)),
-            _("Not issued: {count} ({numbers}); voided with the reason: {reason}").format(
-                count=len(voided), numbers=_numbers(voided), reason=reason
-            ),
-            _("Run the same command again to issue the rest."),
-        ]
-    )
-    return IssueStopped(message, internal=internal)
-
-
 def _register(workspace: Workspace, option: Path | None) -> Register:
     """The workspace's register; refused if it is lost while issued documents are there."""
     return Register(
@@ -558,53 +461,6 @@ def show(
     with _register(workspace, register) as reg:
         issue = _issue_or_fail(reg, dnr)
         return issue, reg.history(issue.dnr)
-
-
-@dataclass
-class Verification:
-    """What ``uppdrag verify`` found: each issued file against its checksum, the files of the
-    output folder that the register does not know, and the numbers still being written."""
-
-    files: list[tuple[str, str, str]]
-    unknown: list[Path]
-    pending: list[IssuedFile]
-
-    @property
-    def bad(self) -> list[tuple[str, str, str]]:
-        return [entry for entry in self.files if entry[2] != "ok"]
-
-
-#: Files of the output folder that are no record: the register itself, its side files and
-#: backups, and temporary files.  Drafts (``utkast/``) are previews, replaced at will.
-_NOT_RECORDS = re.compile(r"(\.sqlite(-wal|-shm|-journal)?|\.tmp)$")
-#: What is made from a registered document and lives beside it: its review copy, its PDF and the
-#: page images of a preview.
-_DERIVED = re.compile(r"^(?P<stem>.+?)(_andringar\.docx|\.pdf|-sida-\d+\.png)$")
-
-
-def unknown_files(output_dir: Path, recorded: Iterable[str]) -> list[Path]:
-    """Every file in ``output_dir`` that the register does not know, sorted: a document that
-    was written but never recorded, or one put there by hand.  A link counts as a file."""
-    if not output_dir.is_dir():
-        return []
-    known = {os.path.normcase(os.path.abspath(path)) for path in recorded}
-    stems = {os.path.splitext(key)[0] for key in known}
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(output_dir):
-        here = Path(folder)
-        if here == output_dir:
-            dirs[:] = [d for d in dirs if d != "utkast"]
-        links = [d for d in dirs if (here / d).is_symlink()]
-        for name in [*names, *links]:
-            path = here / name
-            key = os.path.normcase(os.path.abspath(path))
-            if key in known or _NOT_RECORDS.search(name):
-                continue
-            derived = _DERIVED.match(name)
-            if derived and os.path.normcase(os.path.abspath(here / derived["stem"])) in stems:
-                continue
-            found.append(path)
-    return sorted(found)
 
 
 def verify(
