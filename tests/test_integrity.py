@@ -280,11 +280,11 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _live_of(uppdrag: Run, council: str) -> list[str]:
-    return [
-        dnr
-        for dnr, r in rows(uppdrag).items()
-        if r["council"] == council and r["status"] in ("utkast", "beslutad")
-    ]
+    """The council's newest numbers of the line: live, and not replaced by a live draft."""
+    found = rows(uppdrag)
+    live = [d for d, r in found.items() if r["status"] in ("utkast", "beslutad")]
+    replaced = {found[d]["supersedes"] for d in live}
+    return [d for d in live if found[d]["council"] == council and d not in replaced]
 
 
 def test_a_second_change_on_the_same_day_is_issued(workspace: Path, uppdrag: Run) -> None:
