@@ -88,7 +88,26 @@ def check_template(path: Path, sample: Mandate | None, settings: Settings | None
                     _("a tag is split or mistyped: “{text}”").format(text=text),
                 )
             )
+    if not problems:
+        problems += _trial_render(template, sample, settings, display)
     return problems
+
+
+def _trial_render(
+    template: CompiledTemplate, sample: Mandate, settings: Settings, display: str
+) -> list[Problem]:
+    """What ``render`` would refuse (a tag past the sandbox's limits, a value it cannot use),
+    found by rendering the sample once as render would."""
+    import datetime
+
+    from generator.render import render_docx
+
+    stamp = Stamp(datetime.date.today(), f"{settings.series} {datetime.date.today().year}-00001")
+    try:
+        render_docx(template, sample, settings, stamp)
+    except TemplateError as err:
+        return [Problem(display, None, None, "", str(err))]
+    return []
 
 
 def _split_tags(source: str) -> list[str]:

@@ -596,3 +596,63 @@ def test_a_decided_mandate_stays_in_force_until_its_replacement_is_decided(
     _edit(workspace / "data" / "klausuler.yaml", "(RS 2026-00042-7)", "(RS 2026-00042-8)")
     ok(uppdrag("reissue", "onkologi", "--reason", "Tredje", "--date", "2026-04-05"))
     assert rows(uppdrag)["RS 2026-00004"]["supersedes"] == "RS 2026-00001"
+
+
+# -- 11. a template cannot take the machine down -------------------------------------------------
+
+BOMBS = [
+    "{{ 'a'*10**9 }}",
+    "{{ 10**(10**10) }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+    "{% endfor %}{{ ns.s|length }}",
+    "{{ 'a'|center(10**9) }}",
+    "{{ 'a'.ljust(10**9) }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ '%999999999s' % 'a' }}",
+    "{{ ('a'*100000)|replace('', 'bbbbbbbbbbbb') }}",
+    "{{ [1]*10**8 }}",
+    "{% set s = 'a'*1000 %}{% for a in s %}{% for b in s %}{% for c in s %}{% endfor %}"
+    "{% endfor %}{% endfor %}",
+]
+
+
+def _template_with(workspace: Path, tag: str) -> None:
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from tests.conftest import REPO
+
+    source = REPO / "templates" / "uppdragshandling.docx"
+    target = workspace / "templates" / "uppdragshandling.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            blob = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                xml = blob.decode("utf-8")
+                at = xml.index("<w:body>") + len("<w:body>")
+                paragraph = f"<w:p><w:r><w:t>{escape(tag)}</w:t></w:r></w:p>"
+                blob = (xml[:at] + paragraph + xml[at:]).encode("utf-8")
+            zout.writestr(info, blob)
+
+
+@pytest.mark.parametrize("tag", BOMBS)
+def test_a_template_bomb_is_refused_by_render_and_check(
+    workspace: Path, uppdrag: Run, tag: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.environment
+
+    monkeypatch.setattr(generator.environment, "MAX_SECONDS", 0.5)
+    _template_with(workspace, tag)
+    refused = render(uppdrag, "onkologi")
+    assert refused.exit_code == 2, refused.output
+    assert "was stopped" in refused.output and "Traceback" not in refused.output
+    assert not list((workspace / "output").rglob("*.docx"))
+    checked = uppdrag("check")
+    assert checked.exit_code != 0 and "was stopped" in checked.output, checked.output
+
+
+def test_an_ordinary_template_is_within_the_limits(workspace: Path, uppdrag: Run) -> None:
+    _template_with(workspace, "{{ 'ab'*3 }} {{ 2**10 }} {% for i in range(3) %}{{ i }}{% endfor %}")
+    ok(render(uppdrag, "onkologi"))
+    ok(uppdrag("check"))
