@@ -30,7 +30,7 @@ from generator.exceptions import (
 from generator.i18n import _
 from generator.loader import display_path
 from generator.model import Mandate, Settings
-from generator.register import Issue, Register, Request, diarium_csv_rows
+from generator.register import Issue, Register, Request, diarium_csv_rows, is_issued_name
 from generator.render import Stamp, fill_decision_date, render_docx
 from generator.settling import Verification, recover, stop_issuing, unknown_files
 from generator.template import CompiledTemplate
@@ -229,6 +229,14 @@ def render(
             loaded.settings,
             Stamp(date, f"{loaded.settings.series} {date.year}-00000", decided),
         )
+    if output is not None and is_issued_name(output.name):
+        # Such a name is another number's standard place: taking it would block that number.
+        raise UsageError(
+            _(
+                "-o {path}: names like RS_2026-00001_onkologi.docx are kept for the standard "
+                "names of issued documents; choose another name, or leave out -o."
+            ).format(path=output)
+        )
     if output is not None and os.path.lexists(output):
         raise RegisterError(
             _(
@@ -251,7 +259,9 @@ def render(
     def path_for(request: Request, number: str) -> str:
         return str(output if output is not None else default_path(base, number, request.council))
 
-    with Register(register_path(workspace, register and str(register)), documents=base) as reg:
+    with Register(
+        register_path(workspace, register and str(register)), documents=base, root=workspace.root
+    ) as reg:
         recover(reg, notify, base)
         live_issues = reg.latest_for_many(m.council_id for m in loaded.mandates)
         for mandate in loaded.mandates:
@@ -323,7 +333,9 @@ def within_output(path: Path, base: Path) -> Path | None:
 def _register(workspace: Workspace, option: Path | None) -> Register:
     """The workspace's register; refused if it is lost while issued documents are there."""
     return Register(
-        register_path(workspace, option and str(option)), documents=workspace.output_dir
+        register_path(workspace, option and str(option)),
+        documents=workspace.output_dir,
+        root=workspace.root,
     )
 
 
@@ -557,7 +569,7 @@ def import_mandate(
     dnr = str(DiaryNumber.parse(source.dnr)) if source.dnr else None
     reg_path = register_path(workspace, register and str(register))
     if dnr is not None and source.date is not None:
-        with Register(reg_path, documents=workspace.output_dir) as reg:
+        with Register(reg_path, documents=workspace.output_dir, root=workspace.root) as reg:
             if reg.get(dnr) is not None:
                 raise RegisterError(
                     _(
@@ -578,7 +590,7 @@ def import_mandate(
         dnr=dnr,
     )
     template = CompiledTemplate.load(workspace.template_path)
-    with Register(reg_path, documents=workspace.output_dir) as reg:
+    with Register(reg_path, documents=workspace.output_dir, root=workspace.root) as reg:
         [issue] = reg.reserve(
             [request],
             settings.series,

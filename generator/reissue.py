@@ -258,7 +258,7 @@ def plan(
     if dry_run and not reg_path.exists():
         refuse_lost(str(reg_path), workspace.output_dir, _("is missing"))
     else:
-        with Register(reg_path, documents=workspace.output_dir) as reg:
+        with Register(reg_path, documents=workspace.output_dir, root=workspace.root) as reg:
             if not dry_run:
                 recover(reg, notify, workspace.output_dir)
             done, previous = _live_issues(reg, keys, councils)
@@ -387,7 +387,7 @@ def reissue(
         return str(default_path(base, number, request.council))
 
     reg_path = register_path(workspace, register and str(register))
-    with Register(reg_path, documents=base) as reg:
+    with Register(reg_path, documents=base, root=workspace.root) as reg:
         issues = reg.reserve(requests, settings.series, path_for)
         tasks = [
             _Issue(

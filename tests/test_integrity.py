@@ -656,3 +656,54 @@ def test_an_ordinary_template_is_within_the_limits(workspace: Path, uppdrag: Run
     _template_with(workspace, "{{ 'ab'*3 }} {{ 2**10 }} {% for i in range(3) %}{{ i }}{% endfor %}")
     ok(render(uppdrag, "onkologi"))
     ok(uppdrag("check"))
+
+
+# -- 10. paths relative to the workspace ---------------------------------------------------------
+
+
+def test_a_moved_workspace_still_verifies(
+    workspace: Path, uppdrag: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import shutil
+
+    ok(render(uppdrag, "onkologi"))
+    ok(render(uppdrag, "primarvard"))
+    with sqlite3.connect(workspace / "output" / "diarium.sqlite") as conn:
+        paths = [row[0] for row in conn.execute("SELECT path FROM files")]
+    assert paths == [
+        "output/2026/RS_2026-00001_onkologi.docx",
+        "output/2026/RS_2026-00002_primarvard.docx",
+    ]
+    moved = tmp_path_factory.mktemp("restored") / "ws"
+    shutil.copytree(workspace, moved)
+    shutil.rmtree(workspace / "output")
+    os.chdir(moved)
+    assert "All 2 issued files are as registered" in ok(uppdrag("verify")).output
+    ok(uppdrag("decide", "RS 2026-00001", "--date", DATE))
+    assert rows(uppdrag)["RS 2026-00001"]["path"].startswith(str(moved))
+
+
+def test_absolute_paths_of_an_older_register_are_made_relative(
+    workspace: Path, uppdrag: Run
+) -> None:
+    ok(render(uppdrag, "onkologi"))
+    register = workspace / "output" / "diarium.sqlite"
+    absolute = str(workspace / "output/2026/RS_2026-00001_onkologi.docx")
+    with sqlite3.connect(register) as conn:  # as version 1 recorded it
+        conn.execute("UPDATE files SET path = ?, path_key = ?", (absolute, absolute))
+    ok(uppdrag("verify"))
+    with sqlite3.connect(register) as conn:
+        assert conn.execute("SELECT path, path_key FROM files").fetchall() == [
+            ("output/2026/RS_2026-00001_onkologi.docx",) * 2
+        ]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 2
+
+
+def test_o_onto_another_numbers_standard_name_is_refused(workspace: Path, uppdrag: Run) -> None:
+    target = workspace / "output/2026/RS_2026-00002_primarvard.docx"
+    refused = render(uppdrag, "onkologi", "-o", str(target))
+    assert refused.exit_code == 2 and "kept for the standard names" in refused.output
+    assert not target.exists()
+    ok(render(uppdrag, "onkologi", "-o", str(workspace / "eget-namn.docx")))
+    ok(render(uppdrag, "primarvard"))
+    assert rows(uppdrag)["RS 2026-00002"]["path"] == str(target)

@@ -28,7 +28,7 @@ from generator.register.export import (
     diarium_csv_rows,
     issues_as_dicts,
 )
-from generator.register.integrity import issued_documents, refuse_lost
+from generator.register.integrity import is_issued_name, issued_documents, refuse_lost
 from generator.register.lifecycle import LifecycleMixin
 from generator.register.queries import QueriesMixin
 from generator.register.records import Issue, IssuedFile, Request, pid_alive, sha256_file
@@ -65,6 +65,7 @@ __all__ = [
     "Register",
     "Request",
     "diarium_csv_rows",
+    "is_issued_name",
     "issued_documents",
     "issues_as_dicts",
     "pid_alive",

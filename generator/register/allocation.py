@@ -18,7 +18,6 @@ from generator.register.records import (
     _check_date,
     _normalise_dnr,
     _now,
-    _path_key,
 )
 
 
@@ -151,7 +150,7 @@ class AllocationMixin(Connection):
                     self._check_supersedes(supersedes, dnr, claimed)
                     claimed.add(supersedes)
                 path = os.path.abspath(os.fspath(path_for(request, dnr)))
-                key = _path_key(path)
+                stored, key = self._stored(path), self._key(path)
                 if key in keys:
                     raise RegisterError(
                         _("The file {path} would be written twice in the same run.").format(
@@ -185,7 +184,17 @@ class AllocationMixin(Connection):
                 self._conn.execute(
                     "INSERT INTO files (dnr, kind, path, path_key, date, decided, state, pid,"
                     " hostname, started) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-                    (dnr, kind, path, key, request.date, request.decided, pid, self._host, started),
+                    (
+                        dnr,
+                        kind,
+                        stored,
+                        key,
+                        request.date,
+                        request.decided,
+                        pid,
+                        self._host,
+                        started,
+                    ),
                 )
                 self._event(
                     dnr,

@@ -66,15 +66,25 @@ class Connection:
     """One SQLite connection to a register file, with its transactions."""
 
     def __init__(
-        self, path: str | os.PathLike[str], *, documents: str | os.PathLike[str] | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        documents: str | os.PathLike[str] | None = None,
+        root: str | os.PathLike[str] | None = None,
     ) -> None:
         """Open the register at ``path``, creating it if it is new.
 
         ``documents`` is the output folder of the workspace: if it holds issued documents, a
         register that is missing, empty or damaged is refused before anything is created or
         written (see :mod:`generator.register.integrity`).
+
+        ``root`` is the workspace: the paths of files inside it are recorded relative to it, so
+        that a moved or restored workspace still verifies (paths recorded absolute by an older
+        version are made relative on open).  Without it, paths are recorded absolute, and
+        relative ones are read from the register's folder's parent (``output/..``).
         """
         self.path = os.fspath(path)
+        self._root = Path(os.path.abspath(root)) if root is not None else None
         folder = Path(documents) if documents is not None else None
         self._documents = folder
         if not os.path.exists(self.path):
@@ -103,12 +113,49 @@ class Connection:
             if folder is not None and not self._has_issues():
                 refuse_lost(self.path, folder, _("holds no diary number"))
             self._create_schema()
+            self._relativise()
         except sqlite3.DatabaseError as err:
             self._conn.close()
             raise damaged(self.path, err) from err
         except BaseException:
             self._conn.close()
             raise
+
+    def _stored(self, path: str | os.PathLike[str]) -> str:
+        """How a path is recorded: relative to the workspace (with ``/``) if it lies inside it."""
+        absolute = Path(os.path.abspath(path))
+        if self._root is not None and absolute.is_relative_to(self._root):
+            return absolute.relative_to(self._root).as_posix()
+        return str(absolute)
+
+    def _absolute(self, stored: str) -> str:
+        """The path a recorded one stands for, where the workspace is now."""
+        if os.path.isabs(stored):
+            return stored
+        base = self._root or Path(os.path.abspath(self.path)).parent.parent
+        return str(base / stored)
+
+    def _key(self, path: str | os.PathLike[str]) -> str:
+        """How recorded paths are compared: as recorded, case-folded where the OS is."""
+        return os.path.normcase(self._stored(path))
+
+    def _relativise(self) -> None:
+        """Record relative to the workspace the paths inside it that are recorded absolute (by a
+        version before schema 2, or opened without a workspace)."""
+        if self._root is None:
+            return
+        prefix = str(self._root) + os.sep
+        rows = self._conn.execute(
+            "SELECT id, path FROM files WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
+        if not rows:
+            return
+        with self._write():
+            for row in rows:
+                self._conn.execute(
+                    "UPDATE files SET path = ?, path_key = ? WHERE id = ?",
+                    (self._stored(row["path"]), self._key(row["path"]), row["id"]),
+                )
 
     def _has_issues(self) -> bool:
         """Whether the register holds any number (a new or emptied one does not)."""
@@ -228,7 +275,7 @@ class Connection:
         return IssuedFile(
             dnr=row["dnr"],
             kind=row["kind"],
-            path=row["path"],
+            path=self._absolute(row["path"]),
             sha256=row["sha256"],
             date=row["date"],
             decided=row["decided"],
@@ -286,6 +333,7 @@ class Connection:
         return row
 
     def _check_path_free(self, path: str, key: str) -> None:
+        """Refuse a path that the register already records (``key``: :meth:`_key`)."""
         row = self._conn.execute("SELECT dnr FROM files WHERE path_key = ?", (key,)).fetchone()
         if row is not None:
             raise RegisterError(

@@ -26,6 +26,11 @@ _ISSUED_NAME = re.compile(r"^[A-ZÅÄÖ]{1,6}_\d{4}-\d{5}_.+\.docx$")
 EXAMPLES = 3
 
 
+def is_issued_name(name: str) -> bool:
+    """Whether ``name`` has the form of an issued document's standard name."""
+    return _ISSUED_NAME.match(name) is not None
+
+
 def issued_documents(output_dir: Path) -> list[Path]:
     """The issued documents in ``output_dir`` (standard names; drafts in ``utkast/`` are not)."""
     if not output_dir.is_dir():

@@ -15,7 +15,6 @@ from generator.register.records import (
     _check_date,
     _normalise_dnr,
     _now,
-    _path_key,
     pid_alive,
 )
 from generator.register.supersession import SupersessionMixin
@@ -31,7 +30,7 @@ class LifecycleMixin(SupersessionMixin):
         number = _normalise_dnr(dnr)
         issue = self._require(number)
         row = self._conn.execute(
-            "SELECT * FROM files WHERE dnr = ? AND path_key = ?", (number, _path_key(path))
+            "SELECT * FROM files WHERE dnr = ? AND path_key = ?", (number, self._key(path))
         ).fetchone()
         if row is None and issue["status"] == "makulerad":
             raise RegisterError(
@@ -116,7 +115,7 @@ class LifecycleMixin(SupersessionMixin):
                 updated = self._conn.execute(
                     "UPDATE files SET sha256 = ? WHERE dnr = ? AND path_key = ?"
                     " AND state = 'pending'",
-                    (sha256, _normalise_dnr(dnr), _path_key(path)),
+                    (sha256, _normalise_dnr(dnr), self._key(path)),
                 ).rowcount
                 if not updated:
                     self._require(_normalise_dnr(dnr))
@@ -134,7 +133,7 @@ class LifecycleMixin(SupersessionMixin):
         number = _normalise_dnr(dnr)
         _check_date(decided, _("decision date"))
         path = os.path.abspath(os.fspath(path_for_decided))
-        key = _path_key(path)
+        key = self._key(path)
         with self._write():
             issue = self._require(number)
             if issue["status"] != "utkast":
@@ -149,7 +148,7 @@ class LifecycleMixin(SupersessionMixin):
             if waiting is not None:
                 raise RegisterError(
                     _("{dnr} already has a file waiting to be written: {path}.").format(
-                        dnr=number, path=waiting["path"]
+                        dnr=number, path=self._absolute(waiting["path"])
                     )
                 )
             self._check_path_free(path, key)
@@ -159,7 +158,7 @@ class LifecycleMixin(SupersessionMixin):
                 " hostname, started) VALUES (?, 'beslutad', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
                 (
                     number,
-                    path,
+                    self._stored(path),
                     key,
                     sha256,
                     issue["date"],

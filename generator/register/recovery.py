@@ -50,7 +50,7 @@ class RecoveryMixin(LifecycleMixin):
             for row in rows:
                 if not self._abandoned(row, now, stale_after):
                     continue
-                dnr, path = row["dnr"], row["path"]
+                dnr, path = row["dnr"], self._absolute(row["path"])
                 why = self._why_not_ours(Path(path), row["sha256"], base)
                 if why is None:
                     self._complete_row(dnr, path, row["sha256"], recovered=True)
@@ -104,7 +104,7 @@ class RecoveryMixin(LifecycleMixin):
         results: builtins.list[tuple[str, str, str]] = []
         for row in rows:
             self._file(row)  # a damaged value is reported as such
-            path = row["path"]
+            path = self._absolute(row["path"])
             if os.path.islink(path):
                 state = "modified"  # a link put in the document's place is not the document
             elif not exists(path):
@@ -120,4 +120,4 @@ class RecoveryMixin(LifecycleMixin):
     def recorded_paths(self) -> builtins.list[str]:
         """Every file path the register knows, written or pending."""
         with self._read():
-            return [row[0] for row in self._conn.execute("SELECT path FROM files")]
+            return [self._absolute(row[0]) for row in self._conn.execute("SELECT path FROM files")]

@@ -104,7 +104,18 @@ _SCHEMA = (
 #: in the same write transaction as the version bump.  Append ``(version, statements)``; never
 #: edit a migration that has shipped.  Version numbers reserved for work in progress:
 #: 2 register integrity, 3 archive copies (PDF/A), 4 accounts and data history, 5 import originals.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ()
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    # 2 register integrity: file paths inside the workspace are recorded relative to it (the
+    # connection rewrites old absolute ones on open, as only it knows the workspace); the
+    # version tells an older uppdrag not to read them as absolute.  The table records it.
+    (
+        2,
+        (
+            "CREATE TABLE register_facts (fact TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "INSERT INTO register_facts VALUES ('file paths', 'relative to the workspace')",
+        ),
+    ),
+)
 
 #: The version this code writes; stored in ``PRAGMA user_version``.
 SCHEMA_VERSION = max([1, *(version for version, _statements in MIGRATIONS)])
