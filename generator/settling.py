@@ -160,7 +160,11 @@ def unknown_files(output_dir: Path, recorded: Iterable[str]) -> list[Path]:
             if key in known or _NOT_RECORDS.search(name):
                 continue
             derived = _DERIVED.match(name)
-            if derived and os.path.normcase(os.path.abspath(here / derived["stem"])) in stems:
+            if (
+                derived
+                and not path.is_symlink()
+                and os.path.normcase(os.path.abspath(here / derived["stem"])) in stems
+            ):
                 continue
             found.append(path)
     return sorted(found)

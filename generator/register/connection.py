@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from generator.exceptions import RegisterError
 from generator.i18n import _
-from generator.register.integrity import cell, damaged, quick_check, refuse_lost
+from generator.register.integrity import cell, damaged, quick_check, refuse_lost, unwritable
 from generator.register.records import (
     Issue,
     IssuedFile,
@@ -235,6 +235,10 @@ class Connection:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise
+        except sqlite3.OperationalError as err:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise unwritable(self.path, err) from err
         except sqlite3.DatabaseError as err:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")

@@ -91,6 +91,17 @@ def damaged(path: str, detail: object) -> RegisterError:
     )
 
 
+def unwritable(path: str, detail: object) -> RegisterError:
+    """The error for a register that cannot take a change now (a full disk, a locked file):
+    nothing of the change is in it."""
+    return RegisterError(
+        _(
+            "The register {path} could not be written ({detail}); nothing of this change is in "
+            "it. Free some disk space if it is full, then run the command again."
+        ).format(path=path, detail=detail)
+    )
+
+
 def quick_check(conn: sqlite3.Connection, path: str) -> None:
     """SQLite's own check of the file's structure (``PRAGMA quick_check``), at every open."""
     try:
