@@ -32,13 +32,14 @@ def verify(register: Path | None) -> None:
 
     found = work.verify(workspace(), register=register, notify=_note)
     labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
+    unknown, pending_label = _("UNKNOWN"), _("PENDING")
     for dnr, path, state in found.bad:
         click.secho(f"{labels[state]}  {dnr}  {display(Path(path))}", fg="red")
     for path in found.unknown:
         # The link itself, not where it points: that is what lies in the folder.
-        click.secho(f"{_('UNKNOWN')}  {Path(display(path.parent)) / path.name}", fg="red")
+        click.secho(f"{unknown}  {Path(display(path.parent)) / path.name}", fg="red")
     for pending in found.pending:
-        click.secho(f"{_('PENDING')}  {pending.dnr}  {display(Path(pending.path))}", fg="yellow")
+        click.secho(f"{pending_label}  {pending.dnr}  {display(Path(pending.path))}", fg="yellow")
     if found.pending:
         click.echo(
             ngettext(
@@ -185,7 +186,8 @@ def register_void(dnr: str, reason: str, yes: bool, register: Path | None) -> No
     except ConfirmationNeeded as question:
         if yes or not sys.stdin.isatty():
             raise
-        click.confirm(f"{question} {_('Void it now?')}", abort=True, err=True)
+        prompt = _("Void it now?")
+        click.confirm(f"{question} {prompt}", abort=True, err=True)
         issue = work.void(
             workspace(), dnr, reason, register=register, decided_ok=True, notify=_note
         )
