@@ -165,6 +165,24 @@ def _unknown_council(path: Path, known: list[str]) -> Problem:
     return Problem(display_path(path), None, None, "", message)
 
 
+def check_external(number: DiaryNumber, series: str, date: dt.date) -> None:
+    """Refuse an external number of another series or another year than the document's."""
+    if number.prefix != series:
+        raise UsageError(
+            _(
+                "--dnr {dnr} is not of the series {series} that the settings name; check the "
+                "number, or add --force if it really belongs to another series."
+            ).format(dnr=number, series=series)
+        )
+    if number.year != date.year:
+        raise UsageError(
+            _(
+                "--dnr {dnr} is of the year {year}, the document is dated {date}; check the "
+                "number or the date, or add --force if that is right."
+            ).format(dnr=number, year=number.year, date=dates.iso(date))
+        )
+
+
 def subject(settings: Settings, mandate: Mandate) -> str:
     """The ärendemening the register and the diarium export show."""
     return f"{settings.document_type} för {mandate.name}"
@@ -188,9 +206,14 @@ def render(
     output_dir: Path | None = None,
     register: Path | None = None,
     draft: bool = False,
+    force: bool = False,
     notify: Notify = _quiet,
 ) -> list[Written]:
-    """``uppdrag render``: a new, dated and numbered mandate for each named council."""
+    """``uppdrag render``: a new, dated and numbered mandate for each named council.
+
+    A ``dnr`` of another series than the configured one, or of another year than the document's,
+    is refused unless ``force``: it is most often a typing mistake.
+    """
     date = date or dates.today()
     if dnr is not None:
         dnr = str(DiaryNumber.parse(dnr))  # refuse a malformed number before anything is opened
@@ -203,6 +226,8 @@ def render(
     loaded = load_councils(workspace, names)
     if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
         raise UsageError(_("-o and --dnr name one document; give one council file with them"))
+    if dnr is not None and not force:
+        check_external(DiaryNumber.parse(dnr), loaded.settings.series, date)
     template = CompiledTemplate.load(workspace.template_path)
     base = output_dir or workspace.output_dir
 

@@ -707,3 +707,39 @@ def test_o_onto_another_numbers_standard_name_is_refused(workspace: Path, uppdra
     ok(render(uppdrag, "onkologi", "-o", str(workspace / "eget-namn.docx")))
     ok(render(uppdrag, "primarvard"))
     assert rows(uppdrag)["RS 2026-00002"]["path"] == str(target)
+
+
+# -- 9. external numbers are checked ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dnr", "why"), [("KS 2026-00005", "not of the series RS"), ("RS 2025-00005", "of the year")]
+)
+def test_an_external_number_of_another_series_or_year_needs_force(
+    workspace: Path, uppdrag: Run, dnr: str, why: str
+) -> None:
+    refused = render(uppdrag, "onkologi", "--dnr", dnr)
+    assert refused.exit_code == 2 and why in refused.output and "--force" in refused.output
+    assert not (workspace / "output" / "diarium.sqlite").exists()
+    ok(render(uppdrag, "onkologi", "--dnr", dnr, "--force"))
+    assert list(rows(uppdrag)) == [dnr]
+
+
+def test_a_mistyped_external_number_is_voided_and_the_series_set_back(
+    workspace: Path, uppdrag: Run
+) -> None:
+    register = workspace / "output" / "diarium.sqlite"
+    ok(render(uppdrag, "onkologi"))
+    ok(render(uppdrag, "primarvard", "--dnr", "RS 2026-00500"))  # meant RS 2026-00050
+    moved = [e for e in history(register, "RS 2026-00500") if e["event"] == "series_moved"]
+    assert moved and moved[0]["detail"] == {"previous_next": 2, "next": 501}
+    ok(uppdrag("register", "void", "RS 2026-00500", "--reason", "felskrivet nummer"))
+    assert history(register, "RS 2026-00500")[-1]["event"] == "series_set_back"
+    ok(render(uppdrag, "primarvard"))
+    assert "RS 2026-00002" in rows(uppdrag)
+    # Once something is numbered after it, voiding does not move the series back.
+    ok(render(uppdrag, "primarvard", "--dnr", "RS 2026-00600"))
+    ok(render(uppdrag, "onkologi"))
+    ok(uppdrag("register", "void", "RS 2026-00600", "--reason", "felskrivet nummer"))
+    ok(render(uppdrag, "onkologi"))
+    assert "RS 2026-00602" in rows(uppdrag)

@@ -225,7 +225,11 @@ def test_external_number_recorded_normalised_and_never_allocated(
     [after] = reg.reserve([req("d")], "RS", out)
     assert after.dnr == "RS 2024-00007"
     assert reg.get("RS 2024-5") is not None
-    assert reg.history("RS 2024-00005")[0]["detail"]["external"] is True
+    moved, reserved = reg.history("RS 2024-00005")[:2]
+    assert reserved["event"] == "reserved" and reserved["detail"]["external"] is True
+    # The jump of the series is recorded: the numbers before it are the official diarium's.
+    assert moved["event"] == "series_moved"
+    assert moved["detail"] == {"previous_next": 1, "next": 6}
 
 
 @pytest.mark.parametrize("state", ["pending", "utkast", "makulerad"])

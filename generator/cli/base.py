@@ -55,8 +55,8 @@ class Group(click.Group):
             report = write_report()
             echo_error(
                 _(
-                    "Internal error in uppdrag (not a mistake in your data). Full report: "
-                    "{path}. What was issued before it is in the register (uppdrag verify)."
+                    "Internal error in uppdrag (not a mistake in your data). What was issued "
+                    "before it is in the register (uppdrag verify). Full report: {path}"
                 ).format(path=report)
             )
             ctx.exit(70)

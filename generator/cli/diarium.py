@@ -162,6 +162,12 @@ def _describe_event(event: dict[str, Any]) -> str:
             date=detail.get("decided", ""), path=path
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
+        "series_moved": _("given outside this tool; the series continues at {serial}").format(
+            serial=detail.get("next", "")
+        ),
+        "series_set_back": _(
+            "voided before anything followed; the series continues at {serial}"
+        ).format(serial=detail.get("next", "")),
         "replacement_issued": _(
             "replacement {dnr} issued as a draft; this number stays in force until it is decided"
         ).format(dnr=detail.get("by", "")),

@@ -73,9 +73,13 @@ class AllocationMixin(Connection):
                     "leave out the number to be given a new one."
                 ).format(dnr=number, status=row["status"])
             )
-        if number.serial >= self._next_serial(number.prefix, number.year):
-            # Never allocate this serial later: the series continues after it.
+        previous = self._next_serial(number.prefix, number.year)
+        if number.serial >= previous:
+            # Never allocate this serial later: the series continues after it.  The numbers
+            # skipped are the official diarium's, given outside this tool: recorded as such, so
+            # that the gap is not an unrecorded one (and can be undone, see void).
             self._set_series(number.prefix, number.year, number.serial + 1)
+            self._event(str(number), "series_moved", previous_next=previous, next=number.serial + 1)
         return number
 
     def _check_supersedes(self, old: str, new: str, claimed: set[str]) -> None:

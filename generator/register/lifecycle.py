@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -243,6 +244,33 @@ class LifecycleMixin(SupersessionMixin):
         )
         self._event(number, "voided", reason=reason, previous_status=issue["status"])
         self._undo_supersession(number)
+        if issue["external"]:
+            self._set_series_back(issue)
+
+    def _set_series_back(self, issue: sqlite3.Row) -> None:
+        """A voided external number that moved its series gives the series back, if nothing
+        was numbered after it: a mistyped ``--dnr`` leaves no hole in the series."""
+        moved = self._conn.execute(
+            "SELECT detail FROM events WHERE dnr = ? AND event = 'series_moved'", (issue["dnr"],)
+        ).fetchone()
+        later = self._conn.execute(
+            "SELECT 1 FROM issues WHERE prefix = ? AND year = ? AND serial > ?",
+            (issue["prefix"], issue["year"], issue["serial"]),
+        ).fetchone()
+        current = self._conn.execute(
+            "SELECT next_serial FROM series WHERE prefix = ? AND year = ?",
+            (issue["prefix"], issue["year"]),
+        ).fetchone()
+        if moved is None or later is not None or current is None:
+            return
+        if current["next_serial"] != issue["serial"] + 1:
+            return  # set by hand (set-next) since: leave it
+        previous = json.loads(moved["detail"])["previous_next"]
+        self._conn.execute(
+            "UPDATE series SET next_serial = ? WHERE prefix = ? AND year = ?",
+            (previous, issue["prefix"], issue["year"]),
+        )
+        self._event(issue["dnr"], "series_set_back", next=previous)
 
     def _drop_pending_files(self, number: str, why: str, reason: str | None = None) -> None:
         for row in self._conn.execute(
