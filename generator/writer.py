@@ -196,11 +196,13 @@ def sweep_temps(folder: Path) -> list[Path]:
     removed = []
     if not folder.is_dir():
         return removed
-    for path in folder.rglob(".*.tmp"):
-        match = _TEMP.match(path.name)
-        if match and not pid_alive(int(match["pid"])) and path.is_file() and not path.is_symlink():
-            path.unlink(missing_ok=True)
-            removed.append(path)
+    for here, _dirs, names in os.walk(folder):  # never into a linked folder: not ours
+        for name in names:
+            path = Path(here) / name
+            match = _TEMP.match(name)
+            if match and not pid_alive(int(match["pid"])) and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
     return removed
 
 
