@@ -259,6 +259,15 @@ def test_a_damaged_value_is_named(
         assert f"{table} row 1, column {column}: '{value}'" in result.output, result.output
 
 
+def test_a_damaged_counter_is_named(workspace: Path, uppdrag: Run) -> None:
+    register = _issued(uppdrag, workspace)
+    with sqlite3.connect(register) as conn:
+        conn.execute("UPDATE series SET next_serial = 'tre'")
+    result = render(uppdrag, "onkologi")
+    assert result.exit_code == 3 and "column next_serial: 'tre'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_damaged_event_is_named(workspace: Path, uppdrag: Run) -> None:
     register = _issued(uppdrag, workspace)
     with sqlite3.connect(register) as conn:

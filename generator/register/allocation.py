@@ -12,6 +12,7 @@ from generator.dnr import DiaryNumber
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
 from generator.register.connection import Connection
+from generator.register.integrity import damaged
 from generator.register.records import (
     Issue,
     Request,
@@ -28,7 +29,17 @@ class AllocationMixin(Connection):
         row = self._conn.execute(
             "SELECT next_serial FROM series WHERE prefix = ? AND year = ?", (prefix, year)
         ).fetchone()
-        return 1 if row is None else int(row["next_serial"])
+        if row is None:
+            return 1
+        value = row["next_serial"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise damaged(
+                self.path,
+                _(
+                    "series {prefix} {year}, column next_serial: {value!r} is not a valid value"
+                ).format(prefix=prefix, year=year, value=value),
+            )
+        return value
 
     def _set_series(self, prefix: str, year: int, next_serial: int) -> None:
         self._conn.execute(
