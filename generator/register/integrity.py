@@ -39,7 +39,11 @@ def issued_documents(output_dir: Path) -> list[Path]:
     for folder, dirs, names in os.walk(output_dir):
         if Path(folder) == output_dir:
             dirs[:] = [d for d in dirs if d != "utkast"]
-        found += [Path(folder) / name for name in names if _ISSUED_NAME.match(name)]
+        found += [
+            Path(folder) / name
+            for name in names
+            if _ISSUED_NAME.match(name) and not name.endswith("_andringar.docx")  # review copies
+        ]
     return sorted(found)
 
 
