@@ -7,14 +7,17 @@ of (library changes will not reach it), fields still to fill in.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from generator.clauses import build_mandate
 from generator.dnr import normalise_references
-from generator.exceptions import DataError, Problem
+from generator.exceptions import DataError, Problem, TemplateError
 from generator.i18n import _
 from generator.lint import template_problems
-from generator.loader import load_yaml, position
+from generator.loader import display_path, load_yaml, position
+from generator.model import Mandate, Settings
+from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
 
 
@@ -79,6 +82,7 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
         findings.errors.extend(err.problems)
         library = None
     files = [workspace.council_path(p) for p in paths] if paths else workspace.council_files()
+    sample: Mandate | None = None
     for path in files:
         try:
             loaded = load_yaml(path)
@@ -89,7 +93,8 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
         if library is None or settings is None:
             continue
         try:
-            build_mandate(loaded, library, settings)
+            mandate = build_mandate(loaded, library, settings)
+            sample = sample or mandate
         except DataError as err:
             findings.errors.extend(err.problems)
             continue
@@ -111,9 +116,30 @@ def check(workspace: Workspace, paths: list[str]) -> Findings:
                     )
                 )
         findings.warnings.extend(_unfilled(loaded))
-    findings.errors.extend(template_problems(workspace.template_path)[1])
+    template, problems = template_problems(workspace.template_path)
+    findings.errors.extend(problems)
+    if template is not None and sample is not None and settings is not None:
+        findings.errors.extend(
+            _trial_render(template, sample, settings, display_path(workspace.template_path))
+        )
     findings.checked.append(str(workspace.template_path))
     return findings
+
+
+def _trial_render(
+    template: CompiledTemplate, sample: Mandate, settings: Settings, display: str
+) -> list[Problem]:
+    """What ``render`` would refuse (a tag past the sandbox's limits, a value it cannot use),
+    found by rendering one council once as render would."""
+    from generator.render import Stamp, render_docx
+
+    today = dt.date.today()
+    stamp = Stamp(today, f"{settings.series} {today.year}-00001")
+    try:
+        render_docx(template, sample, settings, stamp)
+    except TemplateError as err:
+        return [Problem(display, None, None, "", str(err))]
+    return []
 
 
 def _unfilled(loaded: object) -> list[Problem]:

@@ -51,6 +51,18 @@ def describe_event(event: dict[str, Any], show_path: Callable[[Path], str] = str
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
         "archive_copy": _("archive copy (PDF/A) made: {path}").format(path=path),
+        "series_moved": _("given outside this tool; the series continues at {serial}").format(
+            serial=detail.get("next", "")
+        ),
+        "series_set_back": _(
+            "voided before anything followed; the series continues at {serial}"
+        ).format(serial=detail.get("next", "")),
+        "replacement_issued": _(
+            "replacement {dnr} issued as a draft; this number stays in force until it is decided"
+        ).format(dnr=detail.get("by", "")),
+        "supersession_undone": _("{dnr} was voided; status {status} again").format(
+            dnr=detail.get("by", ""), status=detail.get("status", "")
+        ),
     }
     return texts.get(event["event"], event["event"])
 
@@ -140,7 +152,11 @@ def verify(
     file to ``progress``: a register of many years holds thousands of files."""
     from generator.main import register_path
 
-    with Register(register_path(workspace, register and str(register))) as reg:
+    with Register(
+        register_path(workspace, register and str(register)),
+        documents=workspace.output_dir,
+        root=workspace.root,
+    ) as reg:
         total = sum(f.state == "written" for issue in reg.list() for f in issue.files)
         progress.start(_("Verifying"), total)
 

@@ -18,7 +18,7 @@ import difflib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from textwrap import shorten
@@ -367,19 +367,44 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+#: A changed stretch of at most this many old × new paragraphs is paired by the exhaustive
+#: search (:func:`_pair_exact`); a bigger one in one pass with a window (:func:`_pair_window`).
+EXACT_PAIRS = 64
+#: How many of the next new paragraphs an old paragraph of a big stretch is compared with.
+WINDOW = 12
+
+
+def _unpaired(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> list[Change]:
+    """A stretch with no pair: its old paragraphs deleted, then its new ones inserted."""
+    deleted = [Change("delete", old[i], "", i, news.start) for i in olds]
+    inserted = [Change("insert", "", new[j], olds.stop, j) for j in news]
+    return deleted + inserted
+
+
+def _modified(old: Sequence[str], new: Sequence[str], i: int, j: int) -> Change:
+    return Change("replace", old[i], new[j], i, j, word_diff(old[i], new[j]))
+
+
 def _pair(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> list[Change]:
     """Changes for a stretch where ``old[olds]`` was replaced by ``new[news]``.
 
-    Paragraphs are paired as "modified" the way :class:`difflib.Differ` pairs lines: the most
-    similar pair (at least :data:`PAIR_CUTOFF`) first, then the stretches either side of it.  A
-    single paragraph replaced by a single paragraph is always a modification, however much it
-    changed: it is the same place in the document.
+    A single paragraph replaced by a single paragraph is always a modification, however much it
+    changed: it is the same place in the document.  A small stretch is paired exhaustively, a big
+    one in a single pass (a re-issue may change a thousand bullets at once; the exhaustive search
+    grows with the cube of the stretch).
     """
     if not olds and not news:
         return []
     if len(olds) == 1 and len(news) == 1:
-        i, j = olds[0], news[0]
-        return [Change("replace", old[i], new[j], i, j, word_diff(old[i], new[j]))]
+        return [_modified(old, new, olds[0], news[0])]
+    if len(olds) * len(news) <= EXACT_PAIRS:
+        return _pair_exact(old, new, olds, news)
+    return _pair_window(old, new, olds, news)
+
+
+def _pair_exact(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> list[Change]:
+    """Paragraphs paired as "modified" the way :class:`difflib.Differ` pairs lines: the most
+    similar pair (at least :data:`PAIR_CUTOFF`) first, then the stretches either side of it."""
     best, best_i, best_j = PAIR_CUTOFF, -1, -1
     for i in olds:
         for j in news:
@@ -387,14 +412,59 @@ def _pair(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> l
             if ratio > best:
                 best, best_i, best_j = ratio, i, j
     if best_i < 0:
-        deleted = [Change("delete", old[i], "", i, news.start) for i in olds]
-        inserted = [Change("insert", "", new[j], olds.stop, j) for j in news]
-        return deleted + inserted
+        return _unpaired(old, new, olds, news)
     return (
         _pair(old, new, range(olds.start, best_i), range(news.start, best_j))
-        + _pair(old, new, range(best_i, best_i + 1), range(best_j, best_j + 1))
+        + [_modified(old, new, best_i, best_j)]
         + _pair(old, new, range(best_i + 1, olds.stop), range(best_j + 1, news.stop))
     )
+
+
+def _pair_window(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> list[Change]:
+    """Paragraphs of a big stretch paired in order, in one pass.
+
+    Each old paragraph is paired with the most similar (at least :data:`PAIR_CUTOFF`) of the next
+    :data:`WINDOW` new paragraphs not yet passed, if it is also the most similar to that new
+    paragraph of the next :data:`WINDOW` old ones (so a deleted paragraph does not take its
+    neighbour's place); what lies between two pairs is deleted and inserted.
+
+    The time grows with the length of the stretch, not with its cube: every paragraph is compared
+    with at most twice :data:`WINDOW` others, most comparisons ending at the cheap upper bounds of
+    :class:`difflib.SequenceMatcher`.  The result is a valid diff in document order, as the
+    exhaustive pairing's is.
+    """
+    old_tokens = {i: old[i].split() for i in olds}
+    new_tokens = {j: new[j].split() for j in news}
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+
+    def best_of(fixed: list[str], others: Iterable[tuple[int, list[str]]]) -> tuple[float, int]:
+        matcher.set_seq2(fixed)
+        best, found = PAIR_CUTOFF, -1
+        for index, words in others:
+            matcher.set_seq1(words)
+            if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best:
+                best, found = ratio, index
+        return best, found
+
+    changes: list[Change] = []
+    i_from, j_from = olds.start, news.start  # the first old and new paragraphs not yet paired
+    for i in olds:
+        window = range(j_from, min(j_from + WINDOW, news.stop))
+        ratio, j = best_of(old_tokens[i], ((k, new_tokens[k]) for k in window))
+        if j < 0:
+            continue
+        rivals = range(i + 1, min(i + WINDOW, olds.stop))
+        better, _rival = best_of(new_tokens[j], ((k, old_tokens[k]) for k in rivals))
+        if better > ratio:
+            continue  # a later old paragraph is this new one's own: leave this one unpaired
+        changes += _pair(old, new, range(i_from, i), range(j_from, j))
+        changes.append(_modified(old, new, i, j))
+        i_from, j_from = i + 1, j + 1
+    changes += _unpaired(old, new, range(i_from, olds.stop), range(j_from, news.stop))
+    return changes
 
 
 def compare(

@@ -70,6 +70,23 @@ class RegisterError(UppdragError):
     exit_code = 3
 
 
+class ConfirmationNeeded(RegisterError):
+    """The register does this only when the user confirms (``--yes``), e.g. voiding a decided
+    mandate."""
+
+
+class IssueStopped(RegisterError):
+    """A command that issues many documents stopped part-way: what was issued and what not.
+
+    ``internal`` says the cause was a fault of the program, for which the CLI also writes a
+    report.
+    """
+
+    def __init__(self, message: str, *, internal: bool = False) -> None:
+        super().__init__(message)
+        self.internal = internal
+
+
 class ConversionError(UppdragError):
     """LibreOffice is missing or failed to convert a document."""
 

@@ -21,16 +21,30 @@ from pathlib import Path
 from generator import dates
 from generator.clauses import load_mandate
 from generator.dnr import DiaryNumber
-from generator.exceptions import DataError, Problem, RegisterError, UsageError
+from generator.exceptions import (
+    DataError,
+    Problem,
+    RegisterError,
+    UppdragError,
+    UsageError,
+)
 from generator.i18n import _
 from generator.lint import sound_template
 from generator.loader import display_path
 from generator.model import Mandate, Settings
-from generator.register import Issue, Register, Request, diarium_csv_rows
+from generator.register import (
+    Issue,
+    Register,
+    Request,
+    diarium_csv_rows,
+    is_issued_name,
+    refuse_lost,
+)
 from generator.render import Stamp, fill_decision_date, render_docx
+from generator.settling import Verification, recover, stop_issuing, unknown_files
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
-from generator.writer import safe_name, sweep_temps, write_new, write_replaceable
+from generator.writer import safe_name, write_new, write_replaceable
 
 REGISTER_ENV = "UPPDRAG_REGISTER"
 Notify = Callable[[str], None]
@@ -166,6 +180,24 @@ def _unknown_council(path: Path, known: list[str]) -> Problem:
     return Problem(display_path(path), None, None, "", message)
 
 
+def check_external(number: DiaryNumber, series: str, date: dt.date) -> None:
+    """Refuse an external number of another series or another year than the document's."""
+    if number.prefix != series:
+        raise UsageError(
+            _(
+                "--dnr {dnr} is not of the series {series} that the settings name; check the "
+                "number, or add --force if it really belongs to another series."
+            ).format(dnr=number, series=series)
+        )
+    if number.year != date.year:
+        raise UsageError(
+            _(
+                "--dnr {dnr} is of the year {year}, the document is dated {date}; check the "
+                "number or the date, or add --force if that is right."
+            ).format(dnr=number, year=number.year, date=dates.iso(date))
+        )
+
+
 def subject(settings: Settings, mandate: Mandate) -> str:
     """The ärendemening the register and the diarium export show."""
     return f"{settings.document_type} för {mandate.name}"
@@ -176,32 +208,6 @@ def default_path(base: Path, dnr: str, council: str, suffix: str = "") -> Path:
     found = re.search(r"\b(\d{4})-\d", dnr)
     year = found.group(1) if found else "0000"
     return base / safe_name(year) / f"{safe_name(dnr)}_{safe_name(council)}{suffix}.docx"
-
-
-def recover(register: Register, notify: Notify, output_dir: Path | None = None) -> None:
-    """Finish what an interrupted command left pending, and say what was done."""
-    if output_dir is not None:
-        sweep_temps(output_dir)
-    for dnr, action in register.recover():
-        if action == "completed":
-            notify(
-                _("{dnr}: an interrupted issue was completed (its file was in place)").format(
-                    dnr=dnr
-                )
-            )
-        elif action == "dropped":
-            notify(
-                _(
-                    "{dnr}: an interrupted decided version was never written; the number stays "
-                    "a draft"
-                ).format(dnr=dnr)
-            )
-        else:
-            notify(
-                _("{dnr}: an interrupted issue was voided (its file was never written)").format(
-                    dnr=dnr
-                )
-            )
 
 
 def render(
@@ -215,9 +221,14 @@ def render(
     output_dir: Path | None = None,
     register: Path | None = None,
     draft: bool = False,
+    force: bool = False,
     notify: Notify = _quiet,
 ) -> list[Written]:
-    """``uppdrag render``: a new, dated and numbered mandate for each named council."""
+    """``uppdrag render``: a new, dated and numbered mandate for each named council.
+
+    A ``dnr`` of another series than the configured one, or of another year than the document's,
+    is refused unless ``force``: it is most often a typing mistake.
+    """
     date = date or dates.today()
     if dnr is not None:
         dnr = str(DiaryNumber.parse(dnr))  # refuse a malformed number before anything is opened
@@ -231,6 +242,8 @@ def render(
     loaded = load_councils(workspace, names)
     if len(loaded.mandates) > 1 and (output is not None or dnr is not None):
         raise UsageError(_("-o and --dnr name one document; give one council file with them"))
+    if dnr is not None and not force:
+        check_external(DiaryNumber.parse(dnr), loaded.settings.series, date)
     template = sound_template(workspace.template_path)  # what check rejects is never issued
     base = output_dir or workspace.output_dir
 
@@ -240,11 +253,11 @@ def render(
             data = render_docx(template, mandate, loaded.settings, Stamp(date, None, decided))
             if output is not None:
                 # A file the user names may be an issued document: never replace it.
-                write_new(output, data)
+                write_new(output, data, within=within_output(output, base))
                 path = output
             else:
                 path = base / "utkast" / f"{safe_name(mandate.council_id)}_utkast.docx"
-                write_replaceable(path, data)
+                write_replaceable(path, data, within=base)
             written.append(Written(mandate.council_id, None, path))
         return written
 
@@ -257,7 +270,15 @@ def render(
             loaded.settings,
             Stamp(date, f"{loaded.settings.series} {date.year}-00000", decided),
         )
-    if output is not None and output.exists():
+    if output is not None and is_issued_name(output.name):
+        # Such a name is another number's standard place: taking it would block that number.
+        raise UsageError(
+            _(
+                "-o {path}: names like RS_2026-00001_onkologi.docx are kept for the standard "
+                "names of issued documents; choose another name, or leave out -o."
+            ).format(path=output)
+        )
+    if output is not None and os.path.lexists(output):
         raise RegisterError(
             _(
                 "{path} already exists and is never overwritten. "
@@ -279,7 +300,9 @@ def render(
     def path_for(request: Request, number: str) -> str:
         return str(output if output is not None else default_path(base, number, request.council))
 
-    with Register(register_path(workspace, register and str(register))) as reg:
+    with Register(
+        register_path(workspace, register and str(register)), documents=base, root=workspace.root
+    ) as reg:
         recover(reg, notify, base)
         live_issues = reg.latest_for_many(m.council_id for m in loaded.mandates)
         for mandate in loaded.mandates:
@@ -292,17 +315,23 @@ def render(
                     ).format(council=mandate.council_id, dnr=live.dnr, status=live.status)
                 )
         issues = reg.reserve(requests, loaded.settings.series, path_for)
-        return [
-            _issue_file(
-                reg,
-                template,
-                loaded.settings,
-                mandate,
-                Stamp(date, issue.dnr, decided),
-                Path(issue.path or ""),
-            )
-            for mandate, issue in zip(loaded.mandates, issues, strict=True)
-        ]
+        try:
+            return [
+                _issue_file(
+                    reg,
+                    template,
+                    loaded.settings,
+                    mandate,
+                    Stamp(date, issue.dnr, decided),
+                    Path(issue.path or ""),
+                    base,
+                )
+                for mandate, issue in zip(loaded.mandates, issues, strict=True)
+            ]
+        except Exception as err:
+            if len(issues) == 1 and isinstance(err, UppdragError):
+                raise  # one document: its own message says it all, its number is voided
+            raise stop_issuing(reg, issues, err) from err
 
 
 def _issue_file(
@@ -312,23 +341,62 @@ def _issue_file(
     mandate: Mandate,
     stamp: Stamp,
     path: Path,
+    base: Path,
 ) -> Written:
-    """Render, write and mark issued one reserved number; void it with a reason if that fails."""
+    """Render, write and mark issued one reserved number; void it with a reason if that fails.
+
+    The file's SHA-256 is recorded before it is written, so that recovery after a crash can tell
+    it from anything else found at its place.  A file inside ``base`` (the output folder) is
+    written only through real folders of it.
+    """
     assert stamp.dnr is not None
     try:
         data = render_docx(template, mandate, settings, stamp)
-        write_new(path, data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        reg.record_hashes([(stamp.dnr, str(path), sha256)])
+        write_new(path, data, within=within_output(path, base))
     except Exception as err:
         # Nothing is under the final name (write_new is atomic): void the number, with the reason.
         reason = _("the file could not be written: {error}").format(error=err)
         reg.void(stamp.dnr, reason)
         raise
-    reg.complete(stamp.dnr, str(path), hashlib.sha256(data).hexdigest())
+    reg.complete(stamp.dnr, str(path), sha256)
     return Written(mandate.council_id, stamp.dnr, path, stamp.supersedes)
 
 
+def within_output(path: Path, base: Path) -> Path | None:
+    """The output folder that a write of ``path`` must stay in, or ``None`` for a file the user
+    named outside it (``-o``), which is written into its folder as it is."""
+    absolute, folder = Path(os.path.abspath(path)), Path(os.path.abspath(base))
+    return base if absolute.is_relative_to(folder) else None
+
+
 def _register(workspace: Workspace, option: Path | None) -> Register:
-    return Register(register_path(workspace, option and str(option)))
+    """The workspace's register; refused if it is lost while issued documents are there."""
+    return Register(
+        register_path(workspace, option and str(option)),
+        documents=workspace.output_dir,
+        root=workspace.root,
+    )
+
+
+def backup(workspace: Workspace, target: Path | None, *, register: Path | None = None) -> Path:
+    """``uppdrag register backup``: a consistent copy of the register, made while others may use
+    it; by default beside the register, named by the time (``diarium-backup-20260302T101500``)."""
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        raise RegisterError(
+            _("there is no register to back up yet: nothing has been issued in {folder}").format(
+                folder=workspace.output_dir
+            )
+        )
+    with existing as reg:
+        if target is None:
+            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+            source = Path(reg.path)
+            target = source.with_name(f"{source.stem}-backup-{stamp}{source.suffix}")
+        reg.backup(target)
+    return target
 
 
 def _existing_register(workspace: Workspace, option: Path | None) -> Register | None:
@@ -340,13 +408,15 @@ def _existing_register(workspace: Workspace, option: Path | None) -> Register | 
     """
     path = register_path(workspace, option and str(option))
     if path.exists():
-        return Register(path)
+        return Register(path, documents=workspace.output_dir, root=workspace.root)
     if option or os.environ.get(REGISTER_ENV):
         raise RegisterError(
             _("there is no register {path}; check --register or ${env}").format(
                 path=path, env=REGISTER_ENV
             )
         )
+    # Issued documents without their register: the register was lost, not never made.
+    refuse_lost(str(path), workspace.output_dir, _("is missing"))
     return None
 
 
@@ -422,21 +492,45 @@ def decide(
                 _("the draft {path} has no place for the decision date").format(path=draft.path)
             )
         path = Path(draft.path).with_name(Path(draft.path).stem + "_beslutad.docx")
-        reg.add_decided(issue.dnr, dates.iso(decided), str(path))
+        sha256 = hashlib.sha256(data).hexdigest()
+        reg.add_decided(issue.dnr, dates.iso(decided), str(path), sha256)
         # If writing fails the decided file stays pending; the next command drops it (recover).
-        write_new(path, data)
-        reg.complete_decided(issue.dnr, str(path), hashlib.sha256(data).hexdigest())
+        write_new(path, data, within=within_output(path, workspace.output_dir))
+        reg.complete_decided(issue.dnr, str(path), sha256)
         return Written(issue.council, issue.dnr, path)
 
 
-def void(workspace: Workspace, dnr: str, reason: str, *, register: Path | None = None) -> Issue:
-    """``uppdrag register void``: a number is voided with a reason, never deleted."""
+def void(
+    workspace: Workspace,
+    dnr: str,
+    reason: str,
+    *,
+    register: Path | None = None,
+    decided_ok: bool = False,
+    notify: Notify = _quiet,
+) -> Issue:
+    """``uppdrag register void``: a number is voided with a reason, never deleted.
+
+    A decided number only with ``decided_ok`` (``--yes``); what the number superseded gets back
+    its former status, which is said.
+    """
     existing = _existing_register(workspace, register)
     if existing is None:
         raise _no_such_number(workspace, dnr)
     with existing as reg:
+        recover(reg, notify, workspace.output_dir)
         issue = _issue_or_fail(reg, dnr)
-        return reg.void(issue.dnr, reason)
+        replaced = [i for i in reg.list() if i.superseded_by == issue.dnr]
+        voided = reg.void(issue.dnr, reason, decided_ok=decided_ok)
+        for old in replaced:
+            restored = reg.get(old.dnr)
+            if restored is not None and restored.status != "ersatt":
+                notify(
+                    _("{dnr} is in force again: its status is {status}").format(
+                        dnr=restored.dnr, status=restored.status
+                    )
+                )
+        return voided
 
 
 def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) -> None:
@@ -445,12 +539,19 @@ def set_next(workspace: Workspace, dnr: str, *, register: Path | None = None) ->
 
 
 def list_issues(
-    workspace: Workspace, *, council: str | None = None, register: Path | None = None
+    workspace: Workspace,
+    *,
+    council: str | None = None,
+    register: Path | None = None,
+    notify: Notify = _quiet,
 ) -> list[Issue]:
+    """``uppdrag register list``: every number, pending ones too (those of processes that are
+    gone are settled first)."""
     existing = _existing_register(workspace, register)
     if existing is None:
         return []
     with existing as reg:
+        recover(reg, notify, workspace.output_dir)
         return reg.list(council)
 
 
@@ -465,24 +566,43 @@ def show(
         return issue, reg.history(issue.dnr)
 
 
-def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:
-    """``uppdrag verify``: every issued file, and every PDF/A archive copy, against its
-    recorded SHA-256."""
+def verify(
+    workspace: Workspace, *, register: Path | None = None, notify: Notify = _quiet
+) -> Verification | None:
+    """``uppdrag verify``: every issued file and PDF/A archive copy against its recorded
+    SHA-256, every file of the output folder against the register, and the numbers still pending
+    (those of processes that are gone are settled first).  None: there is no register yet."""
     existing = _existing_register(workspace, register)
     if existing is None:
-        return []
+        return None
     with existing as reg:
-        return reg.verify()
+        recover(reg, notify, workspace.output_dir)
+        reg.list()  # reads every number: a damaged value is an error here, not later
+        files = reg.verify()
+        unknown = unknown_files(workspace.output_dir, reg.recorded_paths())
+        return Verification(files, unknown, reg.pending())
 
 
-def diarium_rows(workspace: Workspace, *, register: Path | None = None) -> list[dict[str, str]]:
+def diarium_rows(
+    workspace: Workspace, *, register: Path | None = None, notify: Notify = _quiet
+) -> list[dict[str, str]]:
     """Rows for the official diarium: every number that has been issued or voided (not pending)."""
     settings = workspace.load_settings()
     existing = _existing_register(workspace, register)
     if existing is None:
         return []
     with existing as reg:
-        issues = [i for i in reg.list() if i.status != "pending"]
+        recover(reg, notify, workspace.output_dir)
+        issues = reg.list()
+    waiting = [i.dnr for i in issues if i.status == "pending"]
+    if waiting:
+        notify(
+            _(
+                "Not exported, still being written by a running command: {numbers}. "
+                "Export again when it has finished."
+            ).format(numbers=", ".join(waiting))
+        )
+    issues = [i for i in issues if i.status != "pending"]
     return diarium_csv_rows(
         issues,
         settings.document_type,

@@ -3,9 +3,10 @@ the number it replaces, with the changes shown.
 
 The batch is all or nothing up to the point of issuing: every council is validated, rendered and
 compared with its latest issue before a single number is allocated.  The numbers of the whole
-batch are reserved in one register transaction and tagged with a batch key (reason + date), so a
-batch that is killed part-way is completed by running the same command again: councils already
-re-issued in the batch are skipped, pending numbers are completed or voided by recovery.
+batch are reserved in one register transaction and each tagged with a batch key (reason + the
+council's merged text, see :func:`batch_key`), so a batch that is killed part-way is completed by
+running the same command again: councils already re-issued with the same text are skipped,
+pending numbers are completed or voided by recovery.
 
 A big batch runs in three steps, each council by council in ``--jobs`` processes
 (:mod:`generator.batch`): read and check the council files; render each council (with a
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from generator import batch, dates
 from generator.batch import Shared, Spool, Workers, Writers
@@ -42,18 +44,34 @@ from generator.main import (
     recover,
     refuse_unfilled,
     register_path,
+    stop_issuing,
     subject,
 )
 from generator.model import Mandate, Settings
 from generator.pdf import Archived
-from generator.register import Issue, Register, Request
+from generator.register import Issue, Register, Request, refuse_lost
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
 from generator.template import DOCUMENT, CompiledTemplate, write_docx
 from generator.workspace import Library, Workspace
 from generator.writer import write_new
 
+T = TypeVar("T")
 PARALLEL_THRESHOLD = batch.PARALLEL_THRESHOLD
+#: Documents whose checksums are recorded in one register transaction before they are written.
+HASH_CHUNK = 50
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), as they come."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Progress(Protocol):
@@ -113,9 +131,17 @@ class Result:
     archive: Archived | None = None  # the PDF stage, with --pdf
 
 
-def batch_key(reason: str, date: dt.date) -> str:
-    """The same command on the same day is the same batch (what makes a re-run resume it)."""
-    return hashlib.sha256(f"{reason.strip()}\n{date.isoformat()}".encode()).hexdigest()[:16]
+def batch_key(reason: str, mandate: Mandate) -> str:
+    """A council's key in a batch: the reason and the merged text it would issue.
+
+    Running the command again resumes the batch only for a council whose text is still the one
+    issued under this reason; a council whose text changed since (another clause edited the same
+    day) is a new batch and is issued.  The date is not part of it, so a batch resumed after
+    midnight does not issue its councils a second time.
+    """
+    content = json.dumps([mandate.council_id, *mandate.paragraphs()], ensure_ascii=False)
+    text = f"{reason.strip()}\n{hashlib.sha256(content.encode()).hexdigest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -178,11 +204,12 @@ def _check_council(shared: Shared, task: _Check) -> _Checked:
 
 
 def _live_issues(
-    reg: Register, key: str, councils: list[str]
+    reg: Register, keys: dict[str, str], councils: list[str]
 ) -> tuple[dict[str, Issue], dict[str, Issue | None]]:
-    """The councils done by an earlier run of this batch, and each council's previous issue: the
-    one its re-issue in this batch replaced, else its live issue."""
-    done = reg.batch_issues(key)
+    """The councils done by an earlier run of this batch (their live issue has the key), and
+    each council's previous issue: the one its re-issue in this batch replaced, else its live
+    issue."""
+    done = reg.batch_issues_of(keys)
     latest = reg.latest_for_many(c for c in councils if c not in done)
     previous: dict[str, Issue | None] = {}
     for council in councils:
@@ -228,16 +255,18 @@ def plan(
     loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace), sink=mandates)
     refuse_unfilled(mandates)
     template = sound_template(workspace.template_path)  # what check rejects is never issued
-    key = batch_key(reason, date)
+    keys = {m.council_id: batch_key(reason, m) for m in mandates}
     reg_path = register_path(workspace, register and str(register))
     councils = [m.council_id for m in mandates]
     done: dict[str, Issue] = {}
     previous: dict[str, Issue | None] = dict.fromkeys(councils)
-    if not (dry_run and not reg_path.exists()):
-        with Register(reg_path) as reg:
+    if dry_run and not reg_path.exists():
+        refuse_lost(str(reg_path), workspace.output_dir, _("is missing"))
+    else:
+        with Register(reg_path, documents=workspace.output_dir, root=workspace.root) as reg:
             if not dry_run:
                 recover(reg, notify, workspace.output_dir)
-            done, previous = _live_issues(reg, key, councils)
+            done, previous = _live_issues(reg, keys, councils)
     placeholder = f"{loaded.settings.series} {date.year}-00000"
 
     def tasks() -> Iterator[_Check]:
@@ -315,6 +344,7 @@ def reissue(
                 register=register_path(workspace, register and str(register)),
                 jobs=pdf_jobs,
                 progress=progress,
+                root=workspace.root,
             )
     return result
 
@@ -353,6 +383,7 @@ def _reissue(
         return Result(plans, dry_run=True)
 
     result = Result(plans)
+    base = workspace.output_dir
     todo: Spool[CouncilPlan] = Spool()
     for p in plans:
         cid = p.mandate.council_id
@@ -362,9 +393,15 @@ def _reissue(
             if review_copies and path is not None and p.old_paragraphs is not None:
                 # A run killed after writing the document may not have written its review copy.
                 review = _review_path(path)
-                if not review.exists() and path.exists():
+                if not os.path.lexists(review) and path.exists():
                     _write_review(
-                        path, path.read_bytes(), p.old_paragraphs, settings, date, p.done.supersedes
+                        path,
+                        path.read_bytes(),
+                        p.old_paragraphs,
+                        settings,
+                        date,
+                        p.done.supersedes,
+                        base,
                     )
             result.outcomes.append(
                 Outcome(
@@ -394,8 +431,6 @@ def _reissue(
     if not todo:
         return result
 
-    key = batch_key(reason, date)
-    base = workspace.output_dir
     requests = [
         Request(
             council=p.mandate.council_id,
@@ -404,7 +439,7 @@ def _reissue(
             subject=subject(settings, p.mandate),
             supersedes=p.previous.dnr if p.previous else None,
             reason=reason,
-            batch=key,
+            batch=batch_key(reason, p.mandate),
         )
         for p in todo
     ]
@@ -412,7 +447,8 @@ def _reissue(
     def path_for(request: Request, number: str) -> str:
         return str(default_path(base, number, request.council))
 
-    with Register(register_path(workspace, register and str(register))) as reg:
+    reg_path = register_path(workspace, register and str(register))
+    with Register(reg_path, documents=base, root=workspace.root) as reg:
         issues = reg.reserve(requests, settings.series, path_for)
         tasks = (  # read from the spool as the workers get to them
             _Issue(
@@ -426,7 +462,10 @@ def _reissue(
         )
         workers = _workers(Shared(settings, template=template), jobs, len(issues), workspace)
         with workers:
-            _issue_all(reg, todo, issues, tasks, workers, result, progress)
+            try:
+                _issue_all(reg, todo, issues, tasks, workers, result, progress, base)
+            except Exception as err:
+                raise stop_issuing(reg, issues, err) from err
     todo.close()
     return result
 
@@ -439,12 +478,13 @@ def _issue_all(
     workers: Workers,
     result: Result,
     progress: Progress,
+    base: Path,
 ) -> None:
     """Render each reserved number's document (in ``workers``), write it and its review copy
     (in a few threads), and mark it issued, in batches of 200 numbers.
 
-    Whatever was written is marked issued, even when a later council fails; the rest stays
-    pending for recovery.
+    Whatever was written is marked issued, even when a later council fails; the caller voids the
+    rest with the reason (:func:`generator.main.stop_issuing`).
     """
     progress.start(_("Issuing"), len(issues))
     completed: list[tuple[str, str, str]] = []
@@ -475,11 +515,14 @@ def _issue_all(
             completed.clear()
 
     try:
-        rendered = workers.map(_issue_council, tasks)
-        for council, issue, made in zip(todo, issues, rendered, strict=True):
-            writers.submit((council, issue, made), Path(issue.path or ""), made)
-            for key, written in writers.finished():
-                record(*key, written)
+        rendered = zip(todo, issues, workers.map(_issue_council, tasks), strict=True)
+        for chunk in _chunks(rendered, HASH_CHUNK):
+            # Each file's SHA-256 is in the register before the file is: what recovery checks.
+            reg.record_hashes([(i.dnr, str(i.path), made.sha256) for _c, i, made in chunk])
+            for council, issue, made in chunk:
+                writers.submit((council, issue, made), Path(issue.path or ""), made, base)
+                for key, written in writers.finished():
+                    record(*key, written)
         for key, written in writers.finished(wait=True):
             record(*key, written)
     finally:
@@ -547,20 +590,21 @@ class _Written:
     review_error: Exception | None = None
 
 
-def _write_files(path: Path, made: _Made) -> _Written:
+def _write_files(path: Path, made: _Made, base: Path) -> _Written:
     """Write a council's document, then its review copy; raise only when the document failed.
 
     A review copy that fails is reported after the document is recorded, as the document is the
     record and the review copy a help for reading it.
     """
-    write_new(path, made.data)
+    write_new(path, made.data, within=base)
     if made.review_error is not None:
         return _Written(None, made.review_error)
     if made.review is None:
         return _Written(None)
     review = _review_path(path)
     try:
-        write_new(review, made.review, durable=False)  # made again from the records if lost
+        # Made again from the records if lost: no need to wait for the disk.
+        write_new(review, made.review, durable=False, within=base)
     except Exception as err:  # noqa: BLE001 - raised by the caller once the document is recorded
         return _Written(None, err)
     return _Written(review)
@@ -577,12 +621,13 @@ def _write_review(
     settings: Settings,
     date: dt.date,
     previous: str | None,
+    base: Path,
 ) -> Path:
     review = _review_path(path)
     copy = review_docx(
         data, old, author=settings.organisation, date=dates.iso(date), previous=previous
     )
-    write_new(review, copy)
+    write_new(review, copy, within=base)
     return review
 
 

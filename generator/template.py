@@ -37,7 +37,7 @@ from jinja2 import Template
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 
-from generator.environment import make_environment
+from generator.environment import TemplateLimit, make_environment
 from generator.exceptions import TemplateError
 from generator.i18n import _
 
@@ -344,6 +344,12 @@ class CompiledTemplate:
                 raise TemplateError(
                     _("the template {path} uses a value the data does not have: {error}").format(
                         path=self.path, error=err.message
+                    )
+                ) from None
+            except TemplateLimit as err:
+                raise TemplateError(
+                    _("the template {path} was stopped: {error}; simplify that tag").format(
+                        path=self.path, error=err
                     )
                 ) from None
             except SecurityError:

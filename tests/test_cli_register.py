@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from generator.register import Register
 from tests.conftest import REPO, describe
 from tests.docx_text import docx_lines
 
@@ -191,7 +192,10 @@ def test_register_option_is_honoured(workspace: Path, uppdrag: Run) -> None:
     assert custom.is_file()
     assert not (workspace / "output" / "diarium.sqlite").exists()
     assert [r["dnr"] for r in rows(uppdrag, "--register", str(custom))] == ["RS 2024-00001"]
-    assert rows(uppdrag) == []  # the default register knows nothing of it
+    # The default register knows nothing of it, and does not start over next to its document.
+    refused = uppdrag("register", "list")
+    assert refused.exit_code == 3 and "is missing, but" in refused.output
+    assert not (workspace / "output" / "diarium.sqlite").exists()
 
 
 def test_register_environment_variable_is_honoured(workspace: Path, uppdrag: Run) -> None:
@@ -202,10 +206,12 @@ def test_register_environment_variable_is_honoured(workspace: Path, uppdrag: Run
     assert not (workspace / "output" / "diarium.sqlite").exists()
     listed = json.loads(ok(uppdrag("register", "list", "--format", "json", env=env)).stdout)
     assert [r["dnr"] for r in listed] == ["RS 2024-00001"]
-    # --register wins over the variable.
+    # --register wins over the variable: a new register is refused next to the documents of
+    # another, whose numbers it would give again.
     other = workspace / "annan.sqlite"
-    ok(uppdrag("render", "primarvard", "--date", DATE, "--register", str(other), env=env))
-    assert [r["council"] for r in rows(uppdrag, "--register", str(other))] == ["primarvard"]
+    refused = uppdrag("render", "primarvard", "--date", DATE, "--register", str(other), env=env)
+    assert refused.exit_code == 3 and str(other) in refused.output
+    assert not other.exists()
     listed = json.loads(ok(uppdrag("register", "list", "--format", "json", env=env)).stdout)
     assert [r["council"] for r in listed] == ["onkologi"]
 
@@ -390,6 +396,8 @@ def test_export_has_decision_replacement_and_void_columns(workspace: Path, uppdr
     render(uppdrag, "primarvard")  # RS 2024-00002
     ok(uppdrag("decide", "RS 2024-00001", "--date", "2024-06-03"))
     ok(uppdrag("reissue", "onkologi", "--reason", "Ny rutin", "--date", "2024-06-10"))
+    # The old mandate stays in force until its replacement is decided; then it is ersatt.
+    ok(uppdrag("decide", "RS 2024-00003", "--date", "2024-06-12"))
     ok(uppdrag("register", "void", "RS 2024-00002", "--reason", "Fel råd"))
     header, records = _csv(ok(uppdrag("register", "export")).stdout)
     by_number = {r["Diarienummer"]: r for r in records}
@@ -458,8 +466,11 @@ CRASH = textwrap.dedent(
     [issue] = reg.reserve([request], "RS",
                           lambda req, dnr: str(default_path(Path("output"), dnr, req.council)))
     if write:
+        import hashlib
+        data = b"written before the crash"
+        reg.record_hashes([(issue.dnr, issue.path, hashlib.sha256(data).hexdigest())])
         Path(issue.path).parent.mkdir(parents=True, exist_ok=True)
-        Path(issue.path).write_bytes(b"written before the crash")
+        Path(issue.path).write_bytes(data)
     print(issue.dnr, issue.path, sep="\t", flush=True)
     os._exit(17)  # no complete(), no close(): as if the machine died here
     """
@@ -484,7 +495,8 @@ def _crash(workspace: Path, mode: str) -> tuple[str, Path]:
 def test_a_number_left_pending_by_a_crash_is_voided(workspace: Path, uppdrag: Run) -> None:
     dnr, path = _crash(workspace, "no-write")
     assert dnr == "RS 2024-00001" and not path.exists()
-    assert row(uppdrag, dnr)["status"] == "pending"
+    with Register(workspace / "output" / "diarium.sqlite") as reg:
+        assert reg.get(dnr).status == "pending"
 
     result = render(uppdrag, "primarvard")
     assert dnr in result.output

@@ -293,3 +293,35 @@ def test_format_text_in_color() -> None:
 def test_format_text_continues_line_breaks_under_the_text() -> None:
     result = compare(["Head"], ["Head", "Karin\nDirektör"])
     assert format_text(result).splitlines()[-2:] == ["+ Karin", "  Direktör"]
+
+
+def _bullets(count: int, edit: str = "") -> list[str]:
+    return [
+        f"Punkt {i}: samordningsrådet ansvarar för uppgift nummer {i} inom området{edit}."
+        for i in range(count)
+    ]
+
+
+def test_a_big_changed_stretch_pairs_every_paragraph_in_order() -> None:
+    """Hundreds of changed bullets in one stretch (the issue's slow case): each is paired with its
+    own new version, a paragraph deleted and one added in the middle stay what they are, and the
+    indices say where each change is."""
+    old = ["Rubrik", *_bullets(300), "Slut"]
+    new = ["Rubrik", *_bullets(300, " och regionen"), "Slut"]
+    del new[151]  # old bullet 150 is deleted
+    new.insert(200, "En helt ny mening som inte liknar något annat stycke alls.")
+    result = compare(old, new)
+    kinds = [c.kind for c in result.changes]
+    assert kinds.count("replace") == 299
+    assert kinds.count("delete") == 1 and kinds.count("insert") == 1
+    deleted = next(c for c in result.changes if c.kind == "delete")
+    assert deleted.old == old[151] and deleted.old_index == 151
+    inserted = next(c for c in result.changes if c.kind == "insert")
+    assert inserted.new_index == 200 and inserted.new == new[200]
+    for change in result.changes:
+        if change.kind == "replace":
+            assert change.old.split(":")[0] == change.new.split(":")[0]  # Punkt i with Punkt i
+            assert old[change.old_index] == change.old and new[change.new_index] == change.new
+            _check_words(change)
+    old_order = [c.old_index for c in result.changes if c.kind != "insert"]
+    assert old_order == sorted(old_order)

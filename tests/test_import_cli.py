@@ -45,12 +45,15 @@ def test_import_records_the_source_as_the_earlier_issue_and_reissue_replaces_it(
     result = uppdrag(*args)
     assert result.exit_code == 0, describe(args, result)
     by_dnr = {r["dnr"]: r for r in rows(uppdrag)}
-    assert by_dnr["RS 2025-03200"]["status"] == "ersatt"
+    assert by_dnr["RS 2025-03200"]["status"] == "beslutad"  # in force until the new is decided
     new = by_dnr["RS 2026-00001"]
     assert new["supersedes"] == "RS 2025-03200"
     text = docx_lines(Path(new["path"]))
     assert "Ersätter: RS 2025-03200" in text
     assert any("särskild rutin (RS 2026-00042)" in line for line in text)
+    decided = uppdrag("decide", "RS 2026-00001", "--date", "2026-11-29")
+    assert decided.exit_code == 0, describe(["decide"], decided)
+    assert {r["dnr"]: r for r in rows(uppdrag)}["RS 2025-03200"]["status"] == "ersatt"
 
 
 def test_import_refuses_a_number_already_in_the_register(workspace: Path, uppdrag) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import sqlite3
@@ -135,7 +136,7 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
 def test_not_a_database_refused(tmp_path: Path) -> None:
     path = tmp_path / "register.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(RegisterError, match="Cannot open"):
+    with pytest.raises(RegisterError, match="is damaged .file is not a database"):
         Register(path)
 
 
@@ -224,7 +225,11 @@ def test_external_number_recorded_normalised_and_never_allocated(
     [after] = reg.reserve([req("d")], "RS", out)
     assert after.dnr == "RS 2024-00007"
     assert reg.get("RS 2024-5") is not None
-    assert reg.history("RS 2024-00005")[0]["detail"]["external"] is True
+    moved, reserved = reg.history("RS 2024-00005")[:2]
+    assert reserved["event"] == "reserved" and reserved["detail"]["external"] is True
+    # The jump of the series is recorded: the numbers before it are the official diarium's.
+    assert moved["event"] == "series_moved"
+    assert moved["detail"] == {"previous_next": 1, "next": 6}
 
 
 @pytest.mark.parametrize("state", ["pending", "utkast", "makulerad"])
@@ -342,7 +347,10 @@ reg = Register(register)
     lambda _request, dnr: os.path.join(out, dnr.replace(" ", "_") + ".docx"),
 )
 if write_file == "yes":
-    Path(issue.path).write_bytes(b"written, then crashed")
+    import hashlib
+    data = b"written, then crashed"
+    reg.record_hashes([(issue.dnr, issue.path, hashlib.sha256(data).hexdigest())])
+    Path(issue.path).write_bytes(data)
 print(issue.dnr, flush=True)
 os._exit(1)
 """
@@ -398,9 +406,9 @@ def test_recover_other_host_only_by_age(reg: Register, tmp_path: Path) -> None:
     conn.execute("UPDATE files SET started = '2000-01-01T00:00:00+00:00'")
     conn.commit()
     conn.close()
-    assert reg.recover(exists=lambda p: True, sha256_of=lambda p: "f" * 64) == [
-        (issue.dnr, "completed")
-    ]
+    reg.record_hashes([(issue.dnr, issue.path, hashlib.sha256(b"docx").hexdigest())])
+    write(issue.path)
+    assert reg.recover() == [(issue.dnr, "completed")]
 
 
 def test_recover_drops_unwritten_decided_file(reg: Register, tmp_path: Path) -> None:
@@ -448,6 +456,13 @@ def test_supersede(reg: Register, tmp_path: Path) -> None:
         reg.reserve([req(supersedes=old.dnr)], "RS", paths_in(tmp_path))
     done = reg.complete(new.dnr, new.path, write(new.path))
     assert done.supersedes == "RS 2024-00001"
+    # A draft of the replacement does not end the old one: it stays in force until the decision.
+    assert reg.get(old.dnr).status == "utkast"
+    assert reg.history(old.dnr)[-1]["event"] == "replacement_issued"
+    assert reg.latest_for("onkologi").dnr == new.dnr
+    decided = str(tmp_path / "beslutad.docx")
+    reg.add_decided(new.dnr, "2024-06-01", decided)
+    reg.complete_decided(new.dnr, decided, write(decided, b"decided"))
     replaced = reg.get(old.dnr)
     assert replaced.status == "ersatt"
     assert replaced.superseded_by == new.dnr

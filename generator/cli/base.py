@@ -54,6 +54,9 @@ class Group(click.Group):
         from generator.exceptions import UppdragError
 
         resolved_folder.cache_clear()  # folders are resolved once per command, not for ever
+        outermost = not isinstance(sys.stdout, PipeSafe)
+        stdout = sys.stdout if isinstance(sys.stdout, PipeSafe) else PipeSafe(sys.stdout)
+        sys.stdout = stdout  # type: ignore[assignment]
         try:
             result = super().invoke(ctx)
             if ctx.parent is None:
@@ -67,6 +70,10 @@ class Group(click.Group):
             echo_error(header or str(err))
             if header:
                 click.secho(str(err), fg="red", err=True)
+            if getattr(err, "internal", False):
+                echo_error(
+                    _("Full report of the internal error: {path}").format(path=write_report())
+                )
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -77,11 +84,65 @@ class Group(click.Group):
             report = write_report()
             echo_error(
                 _(
-                    "internal error in uppdrag (not a mistake in your data). "
-                    "Nothing was issued. Full report: {path}"
+                    "internal error in uppdrag (not a mistake in your data). What was issued "
+                    "before it is in the register (uppdrag verify). Full report: {path}"
                 ).format(path=report)
             )
             ctx.exit(70)
+        finally:
+            if outermost:
+                sys.stdout = stdout._stream
+            if outermost and stdout.broken and not stdout.quiet:
+                echo_error(
+                    _(
+                        "The output was closed before everything was shown; the command went "
+                        "on to the end, and what it did is in the register (uppdrag register "
+                        "list)."
+                    )
+                )
+
+
+class PipeSafe:
+    """Standard output that a reader may close (``uppdrag reissue … | head``): what cannot be
+    written any more is dropped, and the command goes on with its work, instead of stopping half
+    way with an error about a pipe."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.broken = False
+        self.quiet = False  # a read-only command: it simply ends, as `cat` does
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def _closed(self) -> None:
+        self.broken = True
+        try:  # Python's own flush at exit would fail on the closed pipe: point it at nothing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None and getattr(ctx.command, "read_only", False):
+            # Nothing is left to do once nobody reads: end quietly (exit 141, like `cat`).
+            self.quiet = True
+            raise BrokenPipeError
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _quiet_stdout() -> None:
@@ -92,6 +153,13 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # pragma: no cover - no real stdout (tests)
         pass
+
+
+def read_only(command: click.Command) -> click.Command:
+    """Mark a command that only shows things: when its reader goes away it ends quietly, while a
+    command that changes things goes on to the end (see :class:`PipeSafe`)."""
+    command.read_only = True  # type: ignore[attr-defined]
+    return command
 
 
 def error_header(err: Exception) -> str:
@@ -284,6 +352,7 @@ def make_pdfs(
         jobs=jobs,
         progress=Progress(),
         drafts=drafts,
+        root=workspace().root,
     )
     report_pdfs(result)
 

@@ -11,6 +11,7 @@ import click
 from generator.cli.base import (
     Group,
     display,
+    read_only,
     register_option,
     separator_option,
     table,
@@ -20,39 +21,70 @@ from generator.cli.base import (
 from generator.i18n import _
 
 
+@read_only
 @click.command(
     short_help=_("Check that every issued file is as registered."),
-    help=_("Check every issued file against the SHA-256 recorded in the register."),
+    help=_(
+        "Check every issued file against the SHA-256 recorded in the register, and every file "
+        "of the output folder against the register."
+    ),
 )
 @register_option
 def verify(register: Path | None) -> None:
     from generator import main as work
+    from generator.i18n import ngettext
 
-    results = work.verify(workspace(), register=register)
-    if not results:
+    found = work.verify(workspace(), register=register, notify=_note)
+    if found is None:
         click.echo(_("No number has been issued yet; there is nothing to verify."))
         return
-    bad = [r for r in results if r[2] != "ok"]
     labels = {"modified": _("MODIFIED"), "missing": _("MISSING")}
-    for dnr, path, state in bad:
+    unknown, pending_label = _("UNKNOWN"), _("PENDING")
+    for dnr, path, state in found.bad:
         click.secho(f"{labels[state]}  {dnr}  {display(Path(path))}", fg="red")
-    if bad:
+    for path in found.unknown:
+        # The link itself, not where it points: that is what lies in the folder.
+        click.secho(f"{unknown}  {Path(display(path.parent)) / path.name}", fg="red")
+    for pending in found.pending:
+        click.secho(f"{pending_label}  {pending.dnr}  {display(Path(pending.path))}", fg="yellow")
+    if found.pending:
+        click.echo(
+            ngettext(
+                "{count} number is being written by a command that is still running.",
+                "{count} numbers are being written by commands that are still running.",
+                len(found.pending),
+            ).format(count=len(found.pending)),
+            err=True,
+        )
+    if found.unknown:
+        click.echo(
+            ngettext(
+                "{count} file in the output folder is not in the register.",
+                "{count} files in the output folder are not in the register.",
+                len(found.unknown),
+            ).format(count=len(found.unknown)),
+            err=True,
+        )
+    if found.bad:
         click.echo(
             _("{bad} of {total} issued files differ from the register.").format(
-                bad=len(bad), total=len(results)
+                bad=len(found.bad), total=len(found.files)
             ),
             err=True,
         )
+    if found.bad or found.unknown:
         sys.exit(1)
-    from generator.i18n import ngettext
-
     click.echo(
         ngettext(
             "The issued file is as registered.",
             "All {total} issued files are as registered.",
-            len(results),
-        ).format(total=len(results))
+            len(found.files),
+        ).format(total=len(found.files))
     )
+
+
+def _note(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @click.group(
@@ -64,6 +96,7 @@ def register() -> None:
     pass
 
 
+@read_only
 @register.command(
     "list", short_help=_("List the register's numbers."), help=_("List the register's numbers.")
 )
@@ -84,7 +117,7 @@ def register_list(council: str | None, fmt: str, separator: str, register: Path 
     from generator import main as work
     from generator.register import issues_as_dicts
 
-    issues = work.list_issues(workspace(), council=council, register=register)
+    issues = work.list_issues(workspace(), council=council, register=register, notify=_note)
     rows = issues_as_dicts(issues)
     if fmt == "json":
         import json
@@ -108,6 +141,7 @@ def register_list(council: str | None, fmt: str, separator: str, register: Path 
         table([{k: (r[k] or "") for k, _h in columns} for r in rows], columns)
 
 
+@read_only
 @register.command(
     "show",
     short_help=_("The whole history of one diary number."),
@@ -169,12 +203,42 @@ def _describe_event(event: dict[str, Any]) -> str:
 )
 @click.argument("dnr", metavar="DNR")
 @click.option("--reason", required=True, metavar=_("REASON"), help=_("Why the number is voided."))
+@click.option("--yes", is_flag=True, help=_("Confirm voiding a decided mandate."))
 @register_option
-def register_void(dnr: str, reason: str, register: Path | None) -> None:
+def register_void(dnr: str, reason: str, yes: bool, register: Path | None) -> None:
+    from generator import main as work
+    from generator.exceptions import ConfirmationNeeded
+
+    try:
+        issue = work.void(workspace(), dnr, reason, register=register, decided_ok=yes, notify=_note)
+    except ConfirmationNeeded as question:
+        if yes or not sys.stdin.isatty():
+            raise
+        prompt = _("Void it now?")
+        click.confirm(f"{question} {prompt}", abort=True, err=True)
+        issue = work.void(
+            workspace(), dnr, reason, register=register, decided_ok=True, notify=_note
+        )
+    click.echo(_("{dnr} is voided (makulerad): {reason}").format(dnr=issue.dnr, reason=reason))
+
+
+@register.command(
+    "backup",
+    short_help=_("Make a consistent copy of the register."),
+    help=_(
+        "A consistent copy of the register, made while others may use it; restore by copying "
+        "it back. By default beside the register, named by the time."
+    ),
+)
+@click.argument(
+    "target", required=False, metavar=_("[FILE]"), type=click.Path(dir_okay=False, path_type=Path)
+)
+@register_option
+def register_backup(target: Path | None, register: Path | None) -> None:
     from generator import main as work
 
-    issue = work.void(workspace(), dnr, reason, register=register)
-    click.echo(_("{dnr} is voided (makulerad): {reason}").format(dnr=issue.dnr, reason=reason))
+    written = work.backup(workspace(), target, register=register)
+    click.echo(_("Backup written: {path}").format(path=display(written)))
 
 
 @register.command(
@@ -194,6 +258,7 @@ def register_set_next(dnr: str, register: Path | None) -> None:
     click.echo(_("The next number will be {dnr}.").format(dnr=dnr))
 
 
+@read_only
 @register.command(
     "export",
     short_help=_("CSV for import into the official diarium."),
@@ -213,7 +278,7 @@ def register_set_next(dnr: str, register: Path | None) -> None:
 def register_export(output: Path | None, separator: str, register: Path | None) -> None:
     from generator import main as work
 
-    rows = work.diarium_rows(workspace(), register=register)
+    rows = work.diarium_rows(workspace(), register=register, notify=_note)
     from generator.register import DIARIUM_COLUMNS
 
     write_csv(rows, list(DIARIUM_COLUMNS), output, separator)

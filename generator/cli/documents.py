@@ -44,6 +44,11 @@ from generator.i18n import _
     help=_("A diary number assigned outside this tool (default: the next in the register)."),
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help=_("Accept a --dnr of another series than the configured one, or of another year."),
+)
+@click.option(
     "--decided",
     callback=date_option,
     metavar=DATE_METAVAR,
@@ -73,6 +78,7 @@ def render(
     files: tuple[str, ...],
     date: dt.date | None,
     dnr: str | None,
+    force: bool,
     decided: dt.date | None,
     output: Path | None,
     output_dir: Path | None,
@@ -88,6 +94,7 @@ def render(
         list(files),
         date=date,
         dnr=dnr,
+        force=force,
         decided=decided,
         output=output,
         output_dir=output_dir,

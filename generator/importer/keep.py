@@ -102,7 +102,7 @@ def check_free(workspace: Workspace, report: BatchReport, register: Path | None)
                 )
     reg_path = register_path(workspace, register and str(register))
     if numbers and reg_path.exists():
-        with Register(reg_path) as reg:
+        with Register(reg_path, documents=workspace.output_dir, root=workspace.root) as reg:
             for dnr, d in numbers.items():
                 if reg.get(dnr) is not None:
                     raise RegisterError(
@@ -167,7 +167,11 @@ def _register_originals(
     ]
     by_council = {d.council: d for d in documents}
     template = None
-    with Register(register_path(workspace, register and str(register))) as reg:
+    with Register(
+        register_path(workspace, register and str(register)),
+        documents=workspace.output_dir,
+        root=workspace.root,
+    ) as reg:
         issues = reg.reserve(
             requests,
             settings.series,

@@ -63,13 +63,15 @@ def make_pdfs(
     progress: Progress | None = None,
     file_timeout: float = FILE_TIMEOUT,
     drafts: bool = False,
+    root: Path | None = None,
 ) -> Archived:
     """PDF/A archive copies of ``sources`` beside them, in a pool of ``jobs`` LibreOffices.
 
     ``register``: the diary register, if there is one; the documents it knows get their copy
     recorded (and are refused if changed since they were issued).  ``drafts``: the documents
     the register does not know are previews (``render --draft``), replaced on every render, and
-    so are their PDFs; an issued document's PDF is never replaced.
+    so are their PDFs; an issued document's PDF is never replaced.  ``root``: the workspace, as
+    the register records paths relative to it.
     """
     progress = progress or NoProgress()
     began = time.monotonic()
@@ -77,7 +79,7 @@ def make_pdfs(
     if not documents:
         raise UsageError(_("no Word document (.docx) given"))
     result = Archived()
-    reg = Register(register) if register is not None and register.exists() else None
+    reg = Register(register, root=root) if register is not None and register.exists() else None
     try:
         todo = _plan(documents, reg, result, drafts)
         if todo:

@@ -28,7 +28,7 @@ def archive_missing(
     path = register_path(workspace, register and str(register))
     if not path.exists():
         raise RegisterError(_("there is no register {path}").format(path=path))
-    with Register(path) as reg:
+    with Register(path, documents=workspace.output_dir, root=workspace.root) as reg:
         if dnr is None:
             sources = [f.path for f in reg.without_archive_copy()]
         else:
@@ -51,4 +51,10 @@ def archive_missing(
                 )
     if not sources:
         return Archived()
-    return make_pdfs([Path(s) for s in sources], register=path, jobs=jobs, progress=progress)
+    return make_pdfs(
+        [Path(s) for s in sources],
+        register=path,
+        jobs=jobs,
+        progress=progress,
+        root=workspace.root,
+    )

@@ -7,16 +7,21 @@ number and writing the file, or when many secretaries run ``uppdrag`` at the sam
 * every write is one ``BEGIN IMMEDIATE`` transaction, which takes the database's write lock
   *before* the counter is read, so two processes can never read the same "next serial";
 * a number is first registered as ``pending`` together with the path it will be written to and the
-  process (pid, host, start time) that will write it; only after the file has been renamed into
-  place does :meth:`Register.complete` mark it written.  :meth:`Register.recover` later finds
-  numbers whose process is gone and either completes them (the file is there) or voids them with a
-  reason (it is not): the number is never silently reused or dropped;
+  process (pid, host, start time) that will write it, and, before the file is linked into place,
+  the SHA-256 it will have; only after the file is in place does :meth:`Register.complete` mark
+  it written.  :meth:`Register.recover` later finds numbers whose process is gone and completes
+  them only if the file there is provably this program's (that SHA-256, a regular file, no link
+  on the way), else voids them with a reason naming what it found: the number is never silently
+  reused or dropped, and no foreign file is ever adopted;
+* a register that is missing, empty or damaged next to issued documents refuses to give numbers
+  (:mod:`generator.register.integrity`); paths inside the workspace are recorded relative to it;
 * every change is appended to the ``events`` table, which triggers keep append-only, so
   :meth:`Register.history` can show the whole life of a number;
 * rows of ``issues`` can never be deleted, nor can written file rows.
 
 Life of a number: ``pending`` → ``utkast`` (draft written) → ``beslutad`` (decided) → ``ersatt``
-(superseded by a later number); or ``makulerad`` (voided) from any state.
+(a later number that replaces it is decided); or ``makulerad`` (voided) from any state, which
+gives what it had superseded back its former status (:mod:`generator.register.supersession`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from generator.register.export import (
     issues_as_csv_rows,
     issues_as_dicts,
 )
+from generator.register.integrity import is_issued_name, issued_documents, refuse_lost
 from generator.register.lifecycle import LifecycleMixin
 from generator.register.queries import QueriesMixin
 from generator.register.records import Issue, IssuedFile, Request, pid_alive, sha256_file
@@ -70,7 +76,10 @@ __all__ = [
     "Request",
     "diarium_csv_rows",
     "issues_as_csv_rows",
+    "is_issued_name",
+    "issued_documents",
     "issues_as_dicts",
     "pid_alive",
+    "refuse_lost",
     "sha256_file",
 ]

@@ -12,13 +12,13 @@ from generator.dnr import DiaryNumber
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
 from generator.register.connection import Connection
+from generator.register.integrity import damaged
 from generator.register.records import (
     Issue,
     Request,
     _check_date,
     _normalise_dnr,
     _now,
-    _path_key,
 )
 
 
@@ -29,7 +29,17 @@ class AllocationMixin(Connection):
         row = self._conn.execute(
             "SELECT next_serial FROM series WHERE prefix = ? AND year = ?", (prefix, year)
         ).fetchone()
-        return 1 if row is None else int(row["next_serial"])
+        if row is None:
+            return 1
+        value = row["next_serial"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise damaged(
+                self.path,
+                _(
+                    "series {prefix} {year}, column next_serial: {value!r} is not a valid value"
+                ).format(prefix=prefix, year=year, value=value),
+            )
+        return value
 
     def _set_series(self, prefix: str, year: int, next_serial: int) -> None:
         self._conn.execute(
@@ -74,9 +84,13 @@ class AllocationMixin(Connection):
                     "leave out the number to be given a new one."
                 ).format(dnr=number, status=row["status"])
             )
-        if number.serial >= self._next_serial(number.prefix, number.year):
-            # Never allocate this serial later: the series continues after it.
+        previous = self._next_serial(number.prefix, number.year)
+        if number.serial >= previous:
+            # Never allocate this serial later: the series continues after it.  The numbers
+            # skipped are the official diarium's, given outside this tool: recorded as such, so
+            # that the gap is not an unrecorded one (and can be undone, see void).
             self._set_series(number.prefix, number.year, number.serial + 1)
+            self._event(str(number), "series_moved", previous_next=previous, next=number.serial + 1)
         return number
 
     def _check_supersedes(self, old: str, new: str, claimed: set[str]) -> None:
@@ -151,7 +165,7 @@ class AllocationMixin(Connection):
                     self._check_supersedes(supersedes, dnr, claimed)
                     claimed.add(supersedes)
                 path = os.path.abspath(os.fspath(path_for(request, dnr)))
-                key = _path_key(path)
+                stored, key = self._stored(path), self._key(path)
                 if key in keys:
                     raise RegisterError(
                         _("The file {path} would be written twice in the same run.").format(
@@ -159,6 +173,7 @@ class AllocationMixin(Connection):
                         )
                     )
                 self._check_path_free(path, key)
+                self._check_no_file(path)
                 keys.add(key)
                 self._conn.execute(
                     "INSERT INTO issues (dnr, prefix, year, serial, council, subject, date,"
@@ -184,7 +199,17 @@ class AllocationMixin(Connection):
                 self._conn.execute(
                     "INSERT INTO files (dnr, kind, path, path_key, date, decided, state, pid,"
                     " hostname, started) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-                    (dnr, kind, path, key, request.date, request.decided, pid, self._host, started),
+                    (
+                        dnr,
+                        kind,
+                        stored,
+                        key,
+                        request.date,
+                        request.decided,
+                        pid,
+                        self._host,
+                        started,
+                    ),
                 )
                 self._event(
                     dnr,

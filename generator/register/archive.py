@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import builtins
 import os
+import sqlite3
 from dataclasses import dataclass
 
 from generator.exceptions import RegisterError
 from generator.i18n import _
 from generator.register.connection import Connection
-from generator.register.records import IssuedFile, _now, _path_key
+from generator.register.records import IssuedFile, _now
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ArchiveMixin(Connection):
         """The register's row of an issued file (any state), by its path; None if unknown."""
         with self._read():
             row = self._conn.execute(
-                "SELECT * FROM files WHERE path_key = ?", (_path_key(os.fspath(path)),)
+                "SELECT * FROM files WHERE path_key = ?", (self._key(os.fspath(path)),)
             ).fetchone()
         return None if row is None else self._file(row)
 
@@ -45,9 +46,9 @@ class ArchiveMixin(Connection):
         """The archive copy recorded for an issued file, or None."""
         with self._read():
             row = self._conn.execute(
-                "SELECT * FROM archive_copies WHERE source_key = ?", (_path_key(source),)
+                "SELECT * FROM archive_copies WHERE source_key = ?", (self._key(source),)
             ).fetchone()
-        return None if row is None else _copy(row)
+        return None if row is None else self._copy(row)
 
     def archive_copies(self) -> builtins.list[ArchiveCopy]:
         """Every archive copy, in register order."""
@@ -56,7 +57,7 @@ class ArchiveMixin(Connection):
                 "SELECT archive_copies.* FROM archive_copies JOIN issues USING (dnr)"
                 " ORDER BY issues.prefix, issues.year, issues.serial, archive_copies.id"
             ).fetchall()
-        return [_copy(row) for row in rows]
+        return [self._copy(row) for row in rows]
 
     def without_archive_copy(self, dnr: str | None = None) -> builtins.list[IssuedFile]:
         """Written files (of ``dnr``, or of every number not voided) that have no archive copy."""
@@ -83,7 +84,7 @@ class ArchiveMixin(Connection):
             for copy in copies:
                 row = self._conn.execute(
                     "SELECT * FROM files WHERE path_key = ? AND state = 'written'",
-                    (_path_key(copy.source),),
+                    (self._key(copy.source),),
                 ).fetchone()
                 if row is None or row["dnr"] != copy.dnr or row["sha256"] != copy.source_sha256:
                     raise RegisterError(
@@ -96,11 +97,11 @@ class ArchiveMixin(Connection):
                     " path_key, sha256, pages, made) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         copy.dnr,
-                        copy.source,
-                        _path_key(copy.source),
+                        self._stored(copy.source),
+                        self._key(copy.source),
                         copy.source_sha256,
-                        copy.path,
-                        _path_key(copy.path),
+                        self._stored(copy.path),
+                        self._key(copy.path),
                         copy.sha256,
                         copy.pages,
                         _now(),
@@ -115,14 +116,13 @@ class ArchiveMixin(Connection):
                     pages=copy.pages,
                 )
 
-
-def _copy(row: object) -> ArchiveCopy:
-    r = row  # sqlite3.Row
-    return ArchiveCopy(
-        r["dnr"],
-        r["source"],
-        r["source_sha256"],
-        r["path"],
-        r["sha256"],
-        r["pages"],  # type: ignore[index]
-    )
+    def _copy(self, row: sqlite3.Row) -> ArchiveCopy:
+        """A row as an archive copy, its paths where the workspace is now."""
+        return ArchiveCopy(
+            row["dnr"],
+            self._absolute(row["source"]),
+            row["source_sha256"],
+            self._absolute(row["path"]),
+            row["sha256"],
+            row["pages"],
+        )

@@ -8,11 +8,19 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from generator.i18n import _
 from generator.register.connection import Connection
+from generator.register.integrity import cell
 from generator.register.records import (
     Issue,
     IssuedFile,
     _normalise_dnr,
+)
+
+#: An issue that a written, not voided draft or decision names as the one it replaces.
+_NOT_REPLACED = (
+    "dnr NOT IN (SELECT supersedes FROM issues AS later WHERE later.supersedes IS NOT NULL"
+    " AND later.status IN ('utkast', 'beslutad'))"
 )
 
 
@@ -49,11 +57,13 @@ class QueriesMixin(Connection):
         return [self._issue(row, files.get(row["dnr"], [])) for row in rows]
 
     def latest_for(self, council: str) -> Issue | None:
-        """The council's live issue: the newest that is neither superseded, voided nor pending."""
+        """The council's live issue: the newest that is neither superseded, voided nor pending,
+        nor replaced by a draft not yet decided (the newest of the line is what comes next)."""
         with self._read():
             row = self._conn.execute(
                 "SELECT dnr FROM issues WHERE council = ?"
-                " AND status IN ('utkast', 'beslutad') ORDER BY date DESC, id DESC LIMIT 1",
+                f" AND status IN ('utkast', 'beslutad') AND {_NOT_REPLACED}"
+                " ORDER BY date DESC, id DESC LIMIT 1",
                 (council,),
             ).fetchone()
             return None if row is None else self._load(row["dnr"])
@@ -70,7 +80,7 @@ class QueriesMixin(Connection):
         with self._read():
             for row in self._conn.execute(
                 "SELECT * FROM issues WHERE status IN ('utkast', 'beslutad')"
-                " ORDER BY date DESC, id DESC"
+                f" AND {_NOT_REPLACED} ORDER BY date DESC, id DESC"
             ):
                 if row["council"] in wanted:
                     newest.setdefault(row["council"], row)
@@ -95,21 +105,33 @@ class QueriesMixin(Connection):
             files.setdefault(row["dnr"], []).append(self._file(row))
         return files
 
-    def batch_issues(self, batch: str) -> dict[str, Issue]:
-        """The live (not voided) issues of a re-issue batch, by council: what is already done.
+    def batch_issues_of(self, keys: dict[str, str]) -> dict[str, Issue]:
+        """The live issues (pending, draft or decided) that carry each council's batch key
+        ``{council: key}``: what an earlier run of the same batch already did.
 
-        Read with two queries, not two per issue: a batch may hold a thousand councils.
+        Read a few hundred keys per query, not one query per council: a batch may hold a
+        thousand councils.
         """
+        wanted = {(council, key) for council, key in keys.items()}
+        found: dict[str, Issue] = {}
+        values = sorted(set(keys.values()))
         with self._read():
-            rows = self._conn.execute(
-                "SELECT * FROM issues WHERE batch = ? AND status != 'makulerad'", (batch,)
-            ).fetchall()
-            files = self._files_by_dnr(
-                "SELECT files.* FROM files JOIN issues USING (dnr)"
-                " WHERE issues.batch = ? AND issues.status != 'makulerad' ORDER BY files.id",
-                (batch,),
-            )
-        return {row["council"]: self._issue(row, files.get(row["dnr"], [])) for row in rows}
+            for start in range(0, len(values), 500):
+                chunk = values[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                live = "issues.status IN ('pending', 'utkast', 'beslutad')"
+                rows = self._conn.execute(
+                    f"SELECT * FROM issues WHERE batch IN ({marks}) AND {live}", chunk
+                ).fetchall()
+                files = self._files_by_dnr(
+                    "SELECT files.* FROM files JOIN issues USING (dnr)"
+                    f" WHERE issues.batch IN ({marks}) AND {live} ORDER BY files.id",
+                    tuple(chunk),
+                )
+                for row in rows:
+                    if (row["council"], row["batch"]) in wanted:
+                        found[row["council"]] = self._issue(row, files.get(row["dnr"], []))
+        return found
 
     def history(self, dnr: str) -> builtins.list[dict[str, Any]]:
         """Every event of ``dnr``, oldest first: dnr, timestamp, event, detail (a dict), actor."""
@@ -123,7 +145,7 @@ class QueriesMixin(Connection):
                 "dnr": row["dnr"],
                 "timestamp": row["timestamp"],
                 "event": row["event"],
-                "detail": json.loads(row["detail"]),
+                "detail": self._detail(row),
                 "actor": row["actor"],
             }
             for row in rows
@@ -136,3 +158,12 @@ class QueriesMixin(Connection):
                 "SELECT * FROM files WHERE state = 'pending' ORDER BY id"
             ).fetchall()
         return [self._file(row) for row in rows]
+
+    def _detail(self, row: sqlite3.Row) -> dict[str, Any]:
+        try:
+            detail = json.loads(row["detail"])
+        except (TypeError, ValueError):
+            detail = None
+        if not isinstance(detail, dict):
+            cell(self.path, "events", row, "detail", row["detail"], _("is not a valid value"))
+        return detail

@@ -105,6 +105,16 @@ _SCHEMA = (
 #: edit a migration that has shipped.  Version numbers reserved for work in progress:
 #: 2 register integrity, 3 archive copies (PDF/A), 4 accounts and data history, 5 import originals.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    # 2 register integrity: file paths inside the workspace are recorded relative to it (the
+    # connection rewrites old absolute ones on open, as only it knows the workspace); the
+    # version tells an older uppdrag not to read them as absolute.  The table records it.
+    (
+        2,
+        (
+            "CREATE TABLE register_facts (fact TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "INSERT INTO register_facts VALUES ('file paths', 'relative to the workspace')",
+        ),
+    ),
     (
         3,
         (

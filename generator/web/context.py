@@ -33,7 +33,12 @@ def get_register() -> Register:
     if "register" not in g:
         from generator.main import register_path
 
-        g.register = Register(register_path(get_workspace(), register_option()))
+        workspace = get_workspace()
+        g.register = Register(
+            register_path(workspace, register_option()),
+            documents=workspace.output_dir,
+            root=workspace.root,
+        )
     return g.register
 
 

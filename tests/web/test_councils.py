@@ -283,17 +283,19 @@ def test_issue_asks_first_then_takes_the_number(client: FlaskClient, web_workspa
 
 
 def test_an_issued_file_is_never_overwritten(client: FlaskClient, web_workspace: Path) -> None:
+    assert issue(client, "primarvard").status_code == 302  # number 1, so the register exists
     year = dates.today().year
-    squatter = web_workspace / "output" / str(year) / f"RS_{year}-00001_onkologi.docx"
-    squatter.parent.mkdir(parents=True)
+    squatter = web_workspace / "output" / str(year) / f"RS_{year}-00002_onkologi.docx"
     squatter.write_bytes(b"an earlier document")
     response = issue(client)
     assert response.status_code == 409
-    assert "skrivs aldrig över" in text_of(response)
+    assert "ingen fil i det här diariet; ingenting registrerades och inget nummer användes" in (
+        text_of(response)
+    )
     assert squatter.read_bytes() == b"an earlier document"
-    with Register(web_workspace / "output" / "diarium.sqlite") as reg:
-        [voided] = reg.list()
-        assert voided.status == "makulerad" and voided.reason
+    with Register(web_workspace / "output" / "diarium.sqlite", root=web_workspace) as reg:
+        # The refusal came before a number was taken: none is spent, none is pending.
+        assert [i.council for i in reg.list()] == ["primarvard"]
 
 
 def test_an_unfilled_or_broken_council_is_not_issued(

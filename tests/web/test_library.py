@@ -190,7 +190,9 @@ def test_reissue_dry_run_then_run_then_summary(client: FlaskClient, web_workspac
     assert re.search(r"RS 2026-00001</a></td>\s*<td><a [^>]+>RS 2026-00003</a>", html)
     with Register(web_workspace / "output" / "diarium.sqlite") as reg:
         new = reg.get("RS 2026-00003")
-        assert new.supersedes == "RS 2026-00001" and reg.get("RS 2026-00001").status == "ersatt"
+        assert new.supersedes == "RS 2026-00001"
+        # The old mandate stays in force until the replacement is decided.
+        assert reg.get("RS 2026-00001").status == "utkast"
     assert any(line.startswith("Rådet ska samverka") for line in docx_lines(Path(new.path)))
     review = client.get(f"/bibliotek/omutgivning/{run_id}/granskning/0")
     assert review.status_code == 200

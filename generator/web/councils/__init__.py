@@ -222,7 +222,9 @@ def issue(council: str) -> Response:
     if request.form.get("pdf") == "yes":
         try:
             made = make_pdfs(
-                [written.path], register=main.register_path(get_workspace(), register_option())
+                [written.path],
+                register=main.register_path(get_workspace(), register_option()),
+                root=get_workspace().root,
             )
             problems = [failure.problem for failure in made.failed]
         except UppdragError as err:
