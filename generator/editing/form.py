@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.editing.document import Path, encode
+from generator.editing.parts import TOP_PARTS
 from generator.exceptions import Problem
 from generator.i18n import N_, _
-from generator.schema import field_name
 from generator.workspace import Library
 
 HEAD_FIELDS = (
@@ -112,6 +112,15 @@ class Section:
     content: ListNode | None = None
     subsections: list[Section] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    first: bool = False
+    last: bool = False
+    #: The standard sections that may be added as its subsections (level 1 only), id → heading.
+    new_subsections: list[tuple[str, str]] | None = None
+
+    @property
+    def where(self) -> str:
+        """Its place in the file as the form names it: ``avsnitt/syfte``."""
+        return encode(self.path)
 
     @property
     def id(self) -> str:
@@ -127,6 +136,12 @@ class Form:
     sections: list[Section]
     distribution: ListNode | None
     own_clauses: list[Field]
+    #: The council's own versions of clauses that are lists of blocks: (clause id, its blocks).
+    own_lists: list[tuple[str, ListNode]] = field(default_factory=list)
+    #: The optional parts the file lacks (uppdragsgivare, inledning, sändlista).
+    missing: list[str] = field(default_factory=list)
+    #: The standard sections not in the file yet, id → heading, for "add a section".
+    new_sections: list[tuple[str, str]] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)
     summary: list[dict[str, str]] = field(default_factory=list)
 
@@ -153,6 +168,17 @@ class Form:
         for section in self.sections:
             walk_section(section, section.title)
         walk(self.distribution, _("The mandate is sent to"))
+        return out
+
+    def all_sections(self) -> list[Section]:
+        out: list[Section] = []
+
+        def walk(sections: list[Section]) -> None:
+            for section in sections:
+                out.append(section)
+                walk(section.subsections)
+
+        walk(self.sections)
         return out
 
 
@@ -265,7 +291,16 @@ class _Builder:
                             str(sub_key), sub_value, path + ["underavsnitt", sub_key], level + 1
                         )
                     )
+        _mark_ends(section.subsections)
+        if level == 1 and isinstance(value, list | dict):
+            subs = value.get("underavsnitt") if isinstance(value, dict) else {}
+            if isinstance(subs, dict) or subs is None:
+                section.new_subsections = self.unused(subs or {})
         return section
+
+    def unused(self, table: Any) -> list[tuple[str, str]]:
+        """The standard sections not in ``table``, for adding one."""
+        return [(key, title) for key, title in self.library.titles.items() if key not in table]
 
     def build(self) -> Form:
         data = self.data if isinstance(self.data, dict) else {}
@@ -288,12 +323,28 @@ class _Builder:
             if isinstance(data.get("sändlista"), list)
             else None
         )
+        _mark_ends(sections)
         own_clauses = [
             self.text(["klausuler", key], value, key)
             for key, value in self.overrides.items()
             if isinstance(value, str)
         ]
-        return Form(head, intro, sections, distribution, own_clauses)
+        own_lists = [
+            (str(key), self.listing(value, ["klausuler", key], "blocks", str(key)))
+            for key, value in self.overrides.items()
+            if isinstance(value, list)
+        ]
+        form = Form(head, intro, sections, distribution, own_clauses, own_lists)
+        if isinstance(self.data, dict):
+            form.missing = [part for part in TOP_PARTS if part not in self.data]
+            if isinstance(data.get("avsnitt"), dict):
+                form.new_sections = self.unused(data["avsnitt"])
+        return form
+
+
+def _mark_ends(sections: list[Section]) -> None:
+    for i, section in enumerate(sections):
+        section.first, section.last = i == 0, i == len(sections) - 1
 
 
 def flatten(value: Any) -> str:
@@ -318,67 +369,9 @@ def build_form(
     starts with; one that belongs to no field (a problem in the clause library, say) is listed
     only in the summary.
     """
+    from generator.editing.placing import place
+
     form = _Builder(data, library).build()
     if problems:
         place(form, problems, display)
     return form
-
-
-def _targets(form: Form) -> dict[str, tuple[Any, str]]:
-    """Every place that can show a problem: its field name (as problems name it) → (holder, id)."""
-    out: dict[str, tuple[Any, str]] = {}
-
-    def add_field(f: Field | None) -> None:
-        if f is not None:
-            out[field_name(f.path)] = (f, f.id)
-
-    def walk(node: ListNode | None) -> None:
-        if node is None:
-            return
-        for e in node.elements:
-            out[field_name(e.path)] = (e, e.id)
-            add_field(e.text)
-            add_field(e.label)
-            walk(e.children)
-
-    def walk_section(s: Section) -> None:
-        out[field_name(s.path)] = (s, s.id)
-        add_field(s.title_field)
-        walk(s.content)
-        for sub in s.subsections:
-            walk_section(sub)
-
-    for f in form.head + form.own_clauses:
-        add_field(f)
-    walk(form.intro)
-    for s in form.sections:
-        walk_section(s)
-    walk(form.distribution)
-    return out
-
-
-def place(form: Form, problems: list[Problem], display: str) -> None:
-    targets = _targets(form)
-    for problem in problems:
-        holder = None
-        if not display or problem.file == display:
-            name = problem.field
-            while name:
-                if name in targets:
-                    holder = targets[name]
-                    break
-                name = _shorter(name)
-        if holder is None:
-            form.other_errors.append(str(problem))
-            form.summary.append({"message": str(problem), "target": ""})
-            continue
-        target, target_id = holder
-        target.errors.append(problem.message)
-        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-        form.summary.append({"message": message, "target": target_id})
-
-
-def _shorter(name: str) -> str:
-    """``avsnitt.syfte[1].klausul`` → ``avsnitt.syfte[1]`` → ``avsnitt.syfte`` → ``avsnitt``."""
-    cut = max(name.rfind("."), name.rfind("["))
-    return name[:cut] if cut > 0 else ""
