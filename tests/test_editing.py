@@ -346,7 +346,6 @@ def test_a_new_section_is_checked_like_any_other(ws: Workspace) -> None:
     assert path.read_bytes() == original
     library = ws.load_library()
     for bad in (
-        Edit("section", "avsnitt", "std:syfte"),  # already there
         Edit("section", "avsnitt", "std:okänt"),
         Edit("section", "avsnitt/beslutsordning/underavsnitt/rapportering", "own:Djup"),
         Edit("part", "", "avsnitt"),
@@ -355,10 +354,18 @@ def test_a_new_section_is_checked_like_any_other(ws: Workspace) -> None:
         with pytest.raises(UsageError):
             save_council(path, [bad], version, "k", workspace=ws)
     assert path.read_bytes() == original
-    assert library.titles  # the standard sections are offered as new subsections
     form = build_form(doc.parse(original.decode("utf-8")), library)
-    assert "syfte" not in dict(form.new_sections)
-    assert dict(form.sections[0].new_subsections or [])["rapportering"]
+    assert form.new_sections == list(library.titles.items())
+    places = dict(form.section_places)
+    assert places["avsnitt"] == "as a section of its own"
+    assert places["avsnitt/beslutsordning"] == "as a subsection of Beslutsordning"
+    # A standard section that is there already comes again as an own section of that heading.
+    result = save_council(path, [Edit("section", "avsnitt", "std:syfte")], version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    assert (
+        "        - klausul: beslutsfattande.eskalering\n\n  syfte-2:\n"
+        "    rubrik: Syfte med uppdraget\n    innehåll:\n      - ''\n\nsändlista:\n"
+    ) in path.read_text(encoding="utf-8")
 
 
 def test_sections_are_moved_and_removed_with_their_blank_lines(ws: Workspace) -> None:

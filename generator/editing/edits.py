@@ -210,9 +210,10 @@ def action_from_form(form: dict[str, str]) -> Edit | None:
         return Edit("part", "", rest)
     if verb == "section":
         choice = form.get("section|" + rest, "")
+        where = form.get("place|" + rest, rest)  # a section of its own, or a subsection of one
         if choice == "own":
-            return Edit("section", rest, "own:" + form.get("heading|" + rest, ""))
-        return Edit("section", rest, "std:" + choice)
+            return Edit("section", where, "own:" + form.get("heading|" + rest, ""))
+        return Edit("section", where, "std:" + choice)
     if verb == "clause":
         where, _s, clause_id = rest.rpartition("|")
         return Edit("clause", where, clause_id)

@@ -114,8 +114,6 @@ class Section:
     errors: list[str] = field(default_factory=list)
     first: bool = False
     last: bool = False
-    #: The standard sections that may be added as its subsections (level 1 only), id → heading.
-    new_subsections: list[tuple[str, str]] | None = None
 
     @property
     def where(self) -> str:
@@ -140,8 +138,9 @@ class Form:
     own_lists: list[tuple[str, ListNode]] = field(default_factory=list)
     #: The optional parts the file lacks (uppdragsgivare, inledning, sändlista).
     missing: list[str] = field(default_factory=list)
-    #: The standard sections not in the file yet, id → heading, for "add a section".
+    #: The standard sections (id, heading) and the places (where, label) for "add a section".
     new_sections: list[tuple[str, str]] = field(default_factory=list)
+    section_places: list[tuple[str, str]] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)
     summary: list[dict[str, str]] = field(default_factory=list)
 
@@ -292,15 +291,7 @@ class _Builder:
                         )
                     )
         _mark_ends(section.subsections)
-        if level == 1 and isinstance(value, list | dict):
-            subs = value.get("underavsnitt") if isinstance(value, dict) else {}
-            if isinstance(subs, dict) or subs is None:
-                section.new_subsections = self.unused(subs or {})
         return section
-
-    def unused(self, table: Any) -> list[tuple[str, str]]:
-        """The standard sections not in ``table``, for adding one."""
-        return [(key, title) for key, title in self.library.titles.items() if key not in table]
 
     def build(self) -> Form:
         data = self.data if isinstance(self.data, dict) else {}
@@ -338,8 +329,19 @@ class _Builder:
         if isinstance(self.data, dict):
             form.missing = [part for part in TOP_PARTS if part not in self.data]
             if isinstance(data.get("avsnitt"), dict):
-                form.new_sections = self.unused(data["avsnitt"])
+                form.new_sections = list(self.library.titles.items())
+                form.section_places = [("avsnitt", _("as a section of its own"))] + [
+                    (s.where, _("as a subsection of {title}").format(title=s.title))
+                    for s in sections
+                    if _may_have_subsections(data["avsnitt"][s.key])
+                ]
         return form
+
+
+def _may_have_subsections(value: Any) -> bool:
+    return isinstance(value, list) or (
+        isinstance(value, dict) and isinstance(value.get("underavsnitt", {}), dict)
+    )
 
 
 def _mark_ends(sections: list[Section]) -> None:

@@ -194,9 +194,12 @@ def add_section(document: Any, path: Path, what: str, library: Library) -> bool:
     kind, _sep, value = what.partition(":")
     table, level = _sections_at(document, path)
     if kind == "std":
-        if value not in library.titles or value in table:
+        if value not in library.titles:
             raise bad_form()
         key, content = value, new_seq("")
+        if value in table:  # a second section of that heading: an own one, with the same heading
+            key = section_id(value, set(table) | set(library.titles))
+            content = new_map(rubrik=styled(library.titles[value]), innehåll=new_seq(""))
     elif kind == "own":
         heading = value.strip()
         key = section_id(heading, set(table) | set(library.titles))

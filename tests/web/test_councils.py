@@ -454,8 +454,9 @@ def test_missing_parts_and_new_sections_are_added_from_the_form(
     assert '<h3 id="s-avsnitt.budget-h">Budget</h3>' in page
     posted = form_state_from(page)
     posted["t|avsnitt/budget/innehåll/0"] = "Rådet har en egen budget."
-    sub = {"section|avsnitt/beslutsordning": "samband"}
-    response = client.post(URL, data={**posted, **sub, "action": "section|avsnitt/beslutsordning"})
+    assert 'value="avsnitt/beslutsordning">som underavsnitt till Beslutsordning<' in page
+    sub = {"section|avsnitt": "samband", "place|avsnitt": "avsnitt/beslutsordning"}
+    response = client.post(URL, data={**posted, **sub, "action": "section|avsnitt"})
     posted = form_state_from(text_of(response))
     posted["t|avsnitt/beslutsordning/underavsnitt/samband/0"] = "Samband i beslut."
     assert client.post(URL, data={**posted, "action": "save"}).status_code == 302
@@ -488,7 +489,7 @@ def test_an_own_section_without_a_heading_is_refused_at_its_field(
     # refused as a form that does not fit.
     posted = form_state(client)
     for bad in (
-        {"action": "section|avsnitt", "section|avsnitt": "syfte"},
+        {"action": "section|avsnitt", "section|avsnitt": "okänt"},
         {"action": "section|avsnitt/beslutsordning/underavsnitt/rapportering"},
         {"action": "part|avsnitt"},
         {"action": "up|avsnitt/finns-inte"},
@@ -543,3 +544,34 @@ def test_an_own_version_that_is_a_list_of_blocks_is_a_form(
     )
     preview = text_of(client.get(f"{URL}/forhandsvisning"))
     assert "Rad ett<br>Rad två" in preview
+
+
+def test_a_search_in_the_clause_library_keeps_what_is_not_saved(
+    client: FlaskClient, web_workspace: Path
+) -> None:
+    path = council_file(web_workspace)
+    before = path.read_bytes()
+    posted = form_state(client)
+    posted["t|namn"] = "Samordningsråd cancer"
+    response = client.post(URL, data={**posted, "action": "add|avsnitt/syfte"})
+    posted = form_state_from(text_of(response))
+    posted["t|avsnitt/syfte/1"] = "Ett nytt stycke."
+    search = {"q": "eskaleras", "target": "avsnitt/syfte", "action": "search"}
+    response = client.post(URL, data={**posted, **search})
+    assert response.status_code == 200 and path.read_bytes() == before
+    page = text_of(response)
+    assert "1 klausul hittades" in page and 'data-focus="klausulval"' in page
+    assert '<option value="avsnitt/syfte" selected>' in page
+    state = form_state_from(page)
+    assert state["t|namn"] == "Samordningsråd cancer"
+    assert state["t|avsnitt/syfte/1"] == "Ett nytt stycke."
+    response = client.post(
+        URL, data={**state, "action": "clause|avsnitt/syfte|beslutsfattande.eskalering"}
+    )
+    assert 'data-focus="e-avsnitt.syfte.2"' in text_of(response)
+    state = form_state_from(text_of(response))
+    assert client.post(URL, data={**state, "action": "save"}).status_code == 302
+    assert (
+        "    - klausul: syfte.samverka\n    - Ett nytt stycke.\n"
+        "    - klausul: beslutsfattande.eskalering\n" in path.read_text(encoding="utf-8")
+    )

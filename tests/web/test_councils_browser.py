@@ -128,9 +128,11 @@ def test_add_an_introduction_a_section_and_edit_an_own_list(page: Any, web_works
     no_violations(page, "a council without an introduction, with an own list")
     page.get_by_role("button", name="Lägg till en inledning").click()
     assert page.get_by_role("status").filter(has_text="osparade ändringar").is_visible()
-    page.locator('[name="t|inledning/0"]').fill("Rådet inleder.")
+    page.wait_for_load_state("load")  # the focus is back where the work is: the new paragraph
+    assert page.evaluate("document.activeElement.name") == "t|inledning/0"
+    page.keyboard.type("Rådet inleder.")
     page.locator("#section-avsnitt").select_option("own")
-    page.get_by_label("Rubrik för ett eget avsnitt").last.fill("Budget")
+    page.get_by_label("Rubrik för ett eget avsnitt").fill("Budget")
     page.locator('button[value="section|avsnitt"]').click()
     assert page.get_by_role("heading", name="Budget", exact=True).is_visible()
     assert page.locator('[name="t|inledning/0"]').input_value() == "Rådet inleder."
