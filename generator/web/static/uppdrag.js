@@ -9,7 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!place) return;
   const wanted = form.dataset.focusButton;
   const target = Array.from(place.querySelectorAll("button")).find((b) => b.value === wanted)
-    || place.querySelector("input:not([type=hidden]), textarea, select, button") || place;
+    || place.querySelector("input:not([type=hidden]), textarea") || place.querySelector("button")
+    || place;
   if (target === place && !place.hasAttribute("tabindex")) place.setAttribute("tabindex", "-1");
   target.focus();
   target.scrollIntoView({ block: "center" });
