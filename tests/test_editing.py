@@ -443,3 +443,26 @@ def test_an_own_version_that_is_a_list_of_blocks_is_edited_like_own_text(ws: Wor
     )
     label = form.own_lists[0][1].elements[1].label
     assert label is not None and label.errors == ["must not be empty"]
+
+
+def test_a_section_of_subsections_only_gets_a_paragraph_under_its_heading(ws: Workspace) -> None:
+    path = onkologi(ws)
+    before = path.read_text(encoding="utf-8")
+    form = build_form(doc.parse(before), ws.load_library())
+    [beslut] = [s for s in form.sections if s.key == "beslutsordning"]
+    assert beslut.content is None and beslut.may_add_content
+    _d, _t, version = load_for_editing(path)
+    edits = [
+        Edit("content", "avsnitt/beslutsordning"),
+        Edit("text", "avsnitt/beslutsordning/innehåll/0", "Rådet beslutar så här."),
+    ]
+    result = save_council(path, edits, version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    assert path.read_text(encoding="utf-8") == before.replace(
+        "  beslutsordning:\n    underavsnitt:\n",
+        "  beslutsordning:\n    innehåll:\n      - Rådet beslutar så här.\n    underavsnitt:\n",
+    )
+    texts = [i.plain() for i in load_mandate(path, ws.load_library(), ws.load_settings()).body]
+    assert texts[texts.index("Beslutsordning") + 1] == "Rådet beslutar så här."
+    with pytest.raises(UsageError):  # only a section has content of its own
+        save_council(path, [Edit("content", "sändlista/0")], result.version, "k")

@@ -33,7 +33,7 @@ from generator.schema import CLAUSE_ID
 from generator.workspace import Library
 
 #: The changes that alter the document's shape, and what they take.
-ACTIONS = ("remove", "up", "down", "own", "add", "clause", "part", "section")
+ACTIONS = ("remove", "up", "down", "own", "add", "clause", "part", "section", "content")
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,8 @@ def _apply_one(document: Any, edit: Edit, library: Library) -> bool:
         return parts.add_part(document, edit.value)
     if edit.action == "section":
         return parts.add_section(document, path, edit.value, library)
+    if edit.action == "content":
+        return parts.add_content(document, path)
     if edit.action in ("remove", "up", "down") and parts.is_section(path):
         if isinstance(get(document, path[:-1]), dict):
             return parts.move_section(document, path, edit.action)

@@ -72,6 +72,8 @@ class Element:
     children: ListNode | None = None
     first: bool = False
     last: bool = False
+    #: A table without ``innehåll``: a paragraph can be put under its heading.
+    may_add_content: bool = False
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -114,6 +116,8 @@ class Section:
     errors: list[str] = field(default_factory=list)
     first: bool = False
     last: bool = False
+    #: A table without ``innehåll``: a paragraph can be put under its heading.
+    may_add_content: bool = False
 
     @property
     def where(self) -> str:
@@ -282,6 +286,7 @@ class _Builder:
                 )
             if isinstance(value.get("innehåll"), list):
                 section.content = self.listing(value["innehåll"], path + ["innehåll"], "blocks")
+            section.may_add_content = "innehåll" not in value
             subs = value.get("underavsnitt")
             if isinstance(subs, dict):
                 for sub_key, sub_value in subs.items():

@@ -257,6 +257,26 @@ def move_section(document: Any, path: Path, action: str) -> bool:
     return True
 
 
+def add_content(document: Any, path: Path) -> bool:
+    """Give a section written as a table without ``innehåll`` (only subsections, say) a first
+    paragraph of its own, under its heading and before its subsections."""
+    if not is_section(path):
+        raise bad_form()
+    section = get(document, path)
+    if not isinstance(section, CommentedMap):
+        raise bad_form()
+    if "innehåll" in section:
+        return False
+    at = 1 if list(section.keys())[:1] == ["rubrik"] else 0
+    if at == len(section):  # nothing after it: it takes over what followed the section
+        rest = take_tail(section)
+        section.insert(at, "innehåll", new_seq(""))
+        put_tail(section, rest)
+    else:
+        section.insert(at, "innehåll", new_seq(""))
+    return True
+
+
 def is_section(path: Path) -> bool:
     """Whether ``path`` names a section (``avsnitt/<id>``, ``…/underavsnitt/<id>``)."""
     return len(path) >= 2 and path[-2] in ("avsnitt", "underavsnitt") and isinstance(path[-1], str)

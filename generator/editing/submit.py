@@ -96,6 +96,8 @@ def focus_after(document: Any, edit: Edit) -> tuple[str, str]:
         return (
             "f-uppdragsgivare" if edit.value == "uppdragsgivare" else _id("l", [edit.value])
         ), ""
+    if edit.action == "content":
+        return _id("l", path + ["innehåll"]), ""
     if edit.action == "section":
         table = doc.get(document, path if path == ["avsnitt"] else path + ["underavsnitt"])
         return _id(

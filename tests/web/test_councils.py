@@ -506,7 +506,12 @@ def test_sections_are_moved_and_removed_from_the_form(
     path = council_file(web_workspace)
     page = text_of(client.get(URL))
     assert 'value="up|avsnitt/syfte"' not in page and 'value="down|avsnitt/syfte"' in page
+    assert 'value="content|avsnitt/beslutsordning">Lägg till ett stycke under rubriken<' in page
     posted = form_state(client)
+    response = client.post(URL, data={**posted, "action": "content|avsnitt/beslutsordning"})
+    assert 'data-focus="l-avsnitt.beslutsordning.innehåll"' in text_of(response)
+    posted = form_state_from(text_of(response))
+    posted["t|avsnitt/beslutsordning/innehåll/0"] = "Så beslutar rådet."
     response = client.post(URL, data={**posted, "action": "down|avsnitt/syfte"})
     posted = form_state_from(text_of(response))
     response = client.post(URL, data={**posted, "action": "remove|avsnitt/samband"})
@@ -515,6 +520,7 @@ def test_sections_are_moved_and_removed_from_the_form(
     saved = path.read_text(encoding="utf-8")
     assert saved.index("  uppdragsbeskrivning:") < saved.index("  syfte:")
     assert "  samband:" not in saved and "\n\n\n" not in saved
+    assert "    innehåll:\n      - Så beslutar rådet.\n    underavsnitt:\n" in saved
 
 
 def test_an_own_version_that_is_a_list_of_blocks_is_a_form(
