@@ -41,7 +41,7 @@ _ORDER = (
     "sändlista",
     "klausuler",
 )
-#: The id of an own section whose heading gives none.
+#: The id of an own section whose heading gives none (an empty heading, say).
 OWN_SECTION = "eget-avsnitt"
 _NOT_IN_ID = re.compile(r"[^a-z0-9åäö]+")
 
@@ -178,7 +178,7 @@ def _sections_at(document: Any, path: Path) -> tuple[Any, int]:
 
 def section_id(heading: str, taken: Any) -> str:
     """An id for an own section, made from its heading (``Budget och uppföljning`` →
-    ``budget-och-uppfoljning`` keeps åäö: ``budget-och-uppföljning``), unique among ``taken``."""
+    ``budget-och-uppföljning``), unique among ``taken``: ``eget-avsnitt`` when it gives none."""
     base = _NOT_IN_ID.sub("-", heading.casefold()).strip("-_")[:40].strip("-") or OWN_SECTION
     if not re.match(SECTION_ID, base):
         base = OWN_SECTION
