@@ -247,3 +247,222 @@ def test_a_forged_base_text_is_read_as_safely_as_a_file(ws: Workspace) -> None:
     posted = {"base": bomb, "version": doc.version_of(bomb.encode()), "action": "remove|c/0"}
     with pytest.raises(UsageError):
         submit(ws, path, posted, "k")
+
+
+INTRO = (
+    "inledning:\n  - klausul: inledning.regiondirektorens-ansvar\n"
+    "  - klausul: inledning.fordelat-ansvar\n\n"
+)
+DISTRIBUTION = (
+    "sändlista:\n  - klausul: sandlista.ordforande\n  - klausul: sandlista.koordinator\n"
+    "  - klausul: sandlista.forteckning\n\n"
+)
+ISSUER = "uppdragsgivare: Karin Looström Muth\n"
+
+
+def without_optional_parts(path: Path) -> str:
+    """The council file without its introduction, distribution list and uppdragsgivare."""
+    text = path.read_text(encoding="utf-8")
+    for part in (INTRO, DISTRIBUTION, ISSUER):
+        assert part in text
+        text = text.replace(part, "")
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_missing_optional_parts_are_added_where_the_format_puts_them(ws: Workspace) -> None:
+    path = onkologi(ws)
+    before = without_optional_parts(path)
+    form = build_form(doc.parse(before), ws.load_library())
+    assert form.missing == ["uppdragsgivare", "inledning", "sändlista"]
+    _d, _t, version = load_for_editing(path)
+    parts = [Edit("part", "", name) for name in ("inledning", "sändlista", "uppdragsgivare")]
+    # Left empty, the new head field is refused with the schema's message and nothing is written.
+    result = save_council(path, parts, version, "k")
+    assert result.status == "invalid"
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("uppdragsgivare", "must not be empty")
+    ]
+    assert path.read_text(encoding="utf-8") == before
+    texts = [
+        Edit("text", "uppdragsgivare", "Anna Andersson"),
+        Edit("text", "inledning/0", "Rådet inleder."),
+        Edit("text", "sändlista/0", "Alla chefer"),
+    ]
+    result = save_council(path, parts + texts, version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    after = path.read_text(encoding="utf-8")
+    # The new parts, each in its place with the file's blank lines; the rest byte for byte.
+    expected = before.replace(
+        "uppdragstagare: Ordförande, samordningsråd onkologi\n\navsnitt:\n",
+        "uppdragsgivare: Anna Andersson\nuppdragstagare: Ordförande, samordningsråd onkologi\n\n"
+        "inledning:\n  - Rådet inleder.\n\navsnitt:\n",
+    ).replace("\n\nklausuler:\n", "\n\nsändlista:\n  - Alla chefer\n\nklausuler:\n")
+    assert after == expected
+    mandate = load_mandate(path, ws.load_library(), ws.load_settings())
+    assert mandate.issuer == "Anna Andersson"
+    assert mandate.distribution == ["Alla chefer"]
+    assert [i.plain() for i in mandate.body][0] == "Rådet inleder."
+
+
+def test_an_own_section_and_a_subsection_are_added(ws: Workspace) -> None:
+    path = onkologi(ws)
+    before = path.read_text(encoding="utf-8")
+    _d, _t, version = load_for_editing(path)
+    edits = [
+        Edit("section", "avsnitt", "own:Budget och uppföljning"),
+        Edit("text", "avsnitt/budget-och-uppföljning/innehåll/0", "Rådet har en egen budget."),
+        Edit("section", "avsnitt/syfte", "own:Mål"),  # syfte is a list: it becomes a table
+        Edit("text", "avsnitt/syfte/underavsnitt/mål/innehåll/0", "Kortare väntetider."),
+    ]
+    result = save_council(path, edits, version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    after = path.read_text(encoding="utf-8")
+    assert after == before.replace(
+        "  syfte:\n    - klausul: syfte.samverka\n\n",
+        "  syfte:\n    innehåll:\n      - klausul: syfte.samverka\n    underavsnitt:\n"
+        "      mål:\n        rubrik: Mål\n        innehåll:\n          - Kortare väntetider.\n\n",
+    ).replace(
+        "        - klausul: beslutsfattande.eskalering\n\nsändlista:",
+        "        - klausul: beslutsfattande.eskalering\n\n  budget-och-uppföljning:\n"
+        "    rubrik: Budget och uppföljning\n    innehåll:\n"
+        "      - Rådet har en egen budget.\n\nsändlista:",
+    )
+    mandate = load_mandate(path, ws.load_library(), ws.load_settings())
+    headings = [(i.level, i.plain()) for i in mandate.body if i.kind == "heading"]
+    assert headings[:2] == [(1, "Syfte med uppdraget"), (2, "Mål")]
+    assert headings[-1] == (1, "Budget och uppföljning")
+
+
+def test_a_new_section_is_checked_like_any_other(ws: Workspace) -> None:
+    path = onkologi(ws)
+    original = path.read_bytes()
+    _d, _t, version = load_for_editing(path)
+    result = save_council(path, [Edit("section", "avsnitt", "own:")], version, "k")
+    assert result.status == "invalid"
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("avsnitt.eget-avsnitt.rubrik", "must not be empty")
+    ]
+    assert path.read_bytes() == original
+    library = ws.load_library()
+    for bad in (
+        Edit("section", "avsnitt", "std:okänt"),
+        Edit("section", "avsnitt/beslutsordning/underavsnitt/rapportering", "own:Djup"),
+        Edit("part", "", "avsnitt"),
+        Edit("part", "avsnitt", "inledning"),
+    ):
+        with pytest.raises(UsageError):
+            save_council(path, [bad], version, "k", workspace=ws)
+    assert path.read_bytes() == original
+    form = build_form(doc.parse(original.decode("utf-8")), library)
+    assert form.new_sections == list(library.titles.items())
+    places = dict(form.section_places)
+    assert places["avsnitt"] == "as a section of its own"
+    assert places["avsnitt/beslutsordning"] == "as a subsection of Beslutsordning"
+    # A standard section that is there already comes again as an own section of that heading.
+    result = save_council(path, [Edit("section", "avsnitt", "std:syfte")], version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    assert (
+        "        - klausul: beslutsfattande.eskalering\n\n  syfte-2:\n"
+        "    rubrik: Syfte med uppdraget\n    innehåll:\n      - ''\n\nsändlista:\n"
+    ) in path.read_text(encoding="utf-8")
+
+
+def test_sections_are_moved_and_removed_with_their_blank_lines(ws: Workspace) -> None:
+    path = onkologi(ws)
+    before = path.read_text(encoding="utf-8")
+    _d, _t, version = load_for_editing(path)
+    edits = [Edit("down", "avsnitt/kommunikation"), Edit("remove", "avsnitt/samband")]
+    result = save_council(path, edits, version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    after = path.read_text(encoding="utf-8")
+    start = before.index("  samband:\n")
+    tail = before[start:]
+    beslut = tail.index("  beslutsordning:\n")
+    sandlista = tail.index("sändlista:")
+    moved = (
+        tail[beslut:sandlista].rstrip("\n")
+        + "\n\n  kommunikation:\n    - klausul: kommunikation.rutin\n\n"
+    )
+    assert after == before[:start] + moved + tail[sandlista:]
+    mandate = load_mandate(path, ws.load_library(), ws.load_settings())
+    headings = [i.plain() for i in mandate.body if i.kind == "heading" and i.level == 1]
+    assert headings[-2:] == ["Beslutsordning", "Kommunikation"]
+    assert "Samband och gränsdragning till andra uppdrag/koncernövergripande grupper" not in (
+        headings
+    )
+
+
+OWN_LIST = (
+    "  samband.standard:\n    - Vår egen inledning.\n    - punkter:\n        - Första punkten\n"
+)
+
+
+def test_an_own_version_that_is_a_list_of_blocks_is_edited_like_own_text(ws: Workspace) -> None:
+    path = onkologi(ws)
+    text = path.read_text(encoding="utf-8") + OWN_LIST
+    path.write_text(text, encoding="utf-8")
+    form = build_form(doc.parse(text), ws.load_library())
+    [(clause_id, node)] = form.own_lists
+    assert clause_id == "samband.standard"
+    assert [e.kind for e in node.elements] == ["text", "punkter"]
+    assert node.elements[0].text is not None and node.elements[0].text.value == (
+        "Vår egen inledning."
+    )
+    _d, _t, version = load_for_editing(path)
+    edits = [
+        Edit("text", "klausuler/samband.standard/0", "Vår nya inledning."),
+        Edit("add", "klausuler/samband.standard/1/punkter", "punkt"),
+        Edit("text", "klausuler/samband.standard/1/punkter/1", "Andra punkten"),
+        Edit("add", "klausuler/samband.standard", "fält"),
+        Edit("text", "klausuler/samband.standard/2/fält", "Kontakt"),
+        Edit("text", "klausuler/samband.standard/2/text", "Koordinatorn"),
+        Edit("up", "klausuler/samband.standard/2"),
+    ]
+    result = save_council(path, edits, version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    assert path.read_text(encoding="utf-8").endswith(
+        "  samband.standard:\n    - Vår nya inledning.\n"
+        "    - fält: Kontakt\n      text: Koordinatorn\n"
+        "    - punkter:\n        - Första punkten\n        - Andra punkten\n"
+    )
+    mandate = load_mandate(path, ws.load_library(), ws.load_settings())
+    texts = [i.plain() for i in mandate.body]
+    at = texts.index("Vår nya inledning.")
+    assert texts[at + 1 : at + 4] == ["Kontakt: Koordinatorn", "Första punkten", "Andra punkten"]
+    # An empty field label in the own version is the schema's message at that field.
+    _d, _t, version = load_for_editing(path)
+    result = save_council(
+        path, [Edit("text", "klausuler/samband.standard/1/fält", "")], version, "k"
+    )
+    assert result.status == "invalid"
+    from generator.loader import display_path
+
+    form = build_form(
+        result.document, ws.load_library(), result.problems, display=display_path(path)
+    )
+    label = form.own_lists[0][1].elements[1].label
+    assert label is not None and label.errors == ["must not be empty"]
+
+
+def test_a_section_of_subsections_only_gets_a_paragraph_under_its_heading(ws: Workspace) -> None:
+    path = onkologi(ws)
+    before = path.read_text(encoding="utf-8")
+    form = build_form(doc.parse(before), ws.load_library())
+    [beslut] = [s for s in form.sections if s.key == "beslutsordning"]
+    assert beslut.content is None and beslut.may_add_content
+    _d, _t, version = load_for_editing(path)
+    edits = [
+        Edit("content", "avsnitt/beslutsordning"),
+        Edit("text", "avsnitt/beslutsordning/innehåll/0", "Rådet beslutar så här."),
+    ]
+    result = save_council(path, edits, version, "k")
+    assert result.status == "saved", [str(p) for p in result.problems]
+    assert path.read_text(encoding="utf-8") == before.replace(
+        "  beslutsordning:\n    underavsnitt:\n",
+        "  beslutsordning:\n    innehåll:\n      - Rådet beslutar så här.\n    underavsnitt:\n",
+    )
+    texts = [i.plain() for i in load_mandate(path, ws.load_library(), ws.load_settings()).body]
+    assert texts[texts.index("Beslutsordning") + 1] == "Rådet beslutar så här."
+    with pytest.raises(UsageError):  # only a section has content of its own
+        save_council(path, [Edit("content", "sändlista/0")], result.version, "k")

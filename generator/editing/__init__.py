@@ -5,6 +5,9 @@
 - :mod:`~generator.editing.form`: the document as a form in the document's order, with problems
   placed at their fields;
 - :mod:`~generator.editing.edits`: the changes (text, remove, move, add, own wording, clause);
+- :mod:`~generator.editing.parts`: the parts added or moved as a whole (uppdragsgivare, the
+  introduction, the distribution list, sections and subsections);
+- :mod:`~generator.editing.placing`: each problem of a save put at its field;
 - :mod:`~generator.editing.save`: validate as the CLI does, write atomically, refuse a save on top
   of a changed file, tell listeners (:func:`on_save`);
 - :mod:`~generator.editing.preview`: the merged mandate as HTML;

@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from generator.editing import parts
 from generator.editing.document import (
     Path,
     bad_form,
@@ -32,7 +33,7 @@ from generator.schema import CLAUSE_ID
 from generator.workspace import Library
 
 #: The changes that alter the document's shape, and what they take.
-ACTIONS = ("remove", "up", "down", "own", "add", "clause")
+ACTIONS = ("remove", "up", "down", "own", "add", "clause", "part", "section", "content")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ class Edit:
     """One change: ``action`` (``text`` or one of :data:`ACTIONS`) at the place ``where``.
 
     ``value`` is the new text (``text``), the kind of thing to add (``add``: stycke, punkter,
-    fält, rader, del, punkt, rad) or the clause id (``clause``).
+    fält, rader, del, punkt, rad), the clause id (``clause``), the optional part to add
+    (``part``: uppdragsgivare, inledning, sändlista) or the section to add (``section``:
+    ``std:<id>`` or ``own:<heading>``, see :mod:`generator.editing.parts`).
     """
 
     action: str
@@ -135,6 +138,17 @@ def _apply_one(document: Any, edit: Edit, library: Library) -> bool:
     path = decode(document, edit.where)
     if edit.action == "text":
         return set_text(document, path, edit.value.replace("\r\n", "\n"))
+    if edit.action == "part":
+        if path:
+            raise bad_form()
+        return parts.add_part(document, edit.value)
+    if edit.action == "section":
+        return parts.add_section(document, path, edit.value, library)
+    if edit.action == "content":
+        return parts.add_content(document, path)
+    if edit.action in ("remove", "up", "down") and parts.is_section(path):
+        if isinstance(get(document, path[:-1]), dict):
+            return parts.move_section(document, path, edit.action)
     # The list whose shape changes keeps its closing blank lines and comments at its end.
     holder = get(document, path if edit.action in ("add", "clause") else path[:-1])
     rest = take_tail(holder)
@@ -194,6 +208,14 @@ def action_from_form(form: dict[str, str]) -> Edit | None:
         raise bad_form()
     if verb == "add":
         return Edit("add", rest, form.get("kind|" + rest, "stycke"))
+    if verb == "part":
+        return Edit("part", "", rest)
+    if verb == "section":
+        choice = form.get("section|" + rest, "")
+        where = form.get("place|" + rest, rest)  # a section of its own, or a subsection of one
+        if choice == "own":
+            return Edit("section", where, "own:" + form.get("heading|" + rest, ""))
+        return Edit("section", where, "std:" + choice)
     if verb == "clause":
         where, _s, clause_id = rest.rpartition("|")
         return Edit("clause", where, clause_id)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.editing.document import Path, encode
+from generator.editing.parts import TOP_PARTS
 from generator.exceptions import Problem
 from generator.i18n import N_, _
-from generator.schema import field_name
 from generator.workspace import Library
 
 HEAD_FIELDS = (
@@ -72,6 +72,8 @@ class Element:
     children: ListNode | None = None
     first: bool = False
     last: bool = False
+    #: A table without ``innehåll``: a paragraph can be put under its heading.
+    may_add_content: bool = False
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -112,6 +114,15 @@ class Section:
     content: ListNode | None = None
     subsections: list[Section] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    first: bool = False
+    last: bool = False
+    #: A table without ``innehåll``: a paragraph can be put under its heading.
+    may_add_content: bool = False
+
+    @property
+    def where(self) -> str:
+        """Its place in the file as the form names it: ``avsnitt/syfte``."""
+        return encode(self.path)
 
     @property
     def id(self) -> str:
@@ -127,6 +138,13 @@ class Form:
     sections: list[Section]
     distribution: ListNode | None
     own_clauses: list[Field]
+    #: The council's own versions of clauses that are lists of blocks: (clause id, its blocks).
+    own_lists: list[tuple[str, ListNode]] = field(default_factory=list)
+    #: The optional parts the file lacks (uppdragsgivare, inledning, sändlista).
+    missing: list[str] = field(default_factory=list)
+    #: The standard sections (id, heading) and the places (where, label) for "add a section".
+    new_sections: list[tuple[str, str]] = field(default_factory=list)
+    section_places: list[tuple[str, str]] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)
     summary: list[dict[str, str]] = field(default_factory=list)
 
@@ -153,6 +171,17 @@ class Form:
         for section in self.sections:
             walk_section(section, section.title)
         walk(self.distribution, _("The mandate is sent to"))
+        return out
+
+    def all_sections(self) -> list[Section]:
+        out: list[Section] = []
+
+        def walk(sections: list[Section]) -> None:
+            for section in sections:
+                out.append(section)
+                walk(section.subsections)
+
+        walk(self.sections)
         return out
 
 
@@ -257,6 +286,7 @@ class _Builder:
                 )
             if isinstance(value.get("innehåll"), list):
                 section.content = self.listing(value["innehåll"], path + ["innehåll"], "blocks")
+            section.may_add_content = "innehåll" not in value
             subs = value.get("underavsnitt")
             if isinstance(subs, dict):
                 for sub_key, sub_value in subs.items():
@@ -265,6 +295,7 @@ class _Builder:
                             str(sub_key), sub_value, path + ["underavsnitt", sub_key], level + 1
                         )
                     )
+        _mark_ends(section.subsections)
         return section
 
     def build(self) -> Form:
@@ -288,12 +319,39 @@ class _Builder:
             if isinstance(data.get("sändlista"), list)
             else None
         )
+        _mark_ends(sections)
         own_clauses = [
             self.text(["klausuler", key], value, key)
             for key, value in self.overrides.items()
             if isinstance(value, str)
         ]
-        return Form(head, intro, sections, distribution, own_clauses)
+        own_lists = [
+            (str(key), self.listing(value, ["klausuler", key], "blocks", str(key)))
+            for key, value in self.overrides.items()
+            if isinstance(value, list)
+        ]
+        form = Form(head, intro, sections, distribution, own_clauses, own_lists)
+        if isinstance(self.data, dict):
+            form.missing = [part for part in TOP_PARTS if part not in self.data]
+            if isinstance(data.get("avsnitt"), dict):
+                form.new_sections = list(self.library.titles.items())
+                form.section_places = [("avsnitt", _("as a section of its own"))] + [
+                    (s.where, _("as a subsection of {title}").format(title=s.title))
+                    for s in sections
+                    if _may_have_subsections(data["avsnitt"][s.key])
+                ]
+        return form
+
+
+def _may_have_subsections(value: Any) -> bool:
+    return isinstance(value, list) or (
+        isinstance(value, dict) and isinstance(value.get("underavsnitt", {}), dict)
+    )
+
+
+def _mark_ends(sections: list[Section]) -> None:
+    for i, section in enumerate(sections):
+        section.first, section.last = i == 0, i == len(sections) - 1
 
 
 def flatten(value: Any) -> str:
@@ -318,67 +376,9 @@ def build_form(
     starts with; one that belongs to no field (a problem in the clause library, say) is listed
     only in the summary.
     """
+    from generator.editing.placing import place
+
     form = _Builder(data, library).build()
     if problems:
         place(form, problems, display)
     return form
-
-
-def _targets(form: Form) -> dict[str, tuple[Any, str]]:
-    """Every place that can show a problem: its field name (as problems name it) → (holder, id)."""
-    out: dict[str, tuple[Any, str]] = {}
-
-    def add_field(f: Field | None) -> None:
-        if f is not None:
-            out[field_name(f.path)] = (f, f.id)
-
-    def walk(node: ListNode | None) -> None:
-        if node is None:
-            return
-        for e in node.elements:
-            out[field_name(e.path)] = (e, e.id)
-            add_field(e.text)
-            add_field(e.label)
-            walk(e.children)
-
-    def walk_section(s: Section) -> None:
-        out[field_name(s.path)] = (s, s.id)
-        add_field(s.title_field)
-        walk(s.content)
-        for sub in s.subsections:
-            walk_section(sub)
-
-    for f in form.head + form.own_clauses:
-        add_field(f)
-    walk(form.intro)
-    for s in form.sections:
-        walk_section(s)
-    walk(form.distribution)
-    return out
-
-
-def place(form: Form, problems: list[Problem], display: str) -> None:
-    targets = _targets(form)
-    for problem in problems:
-        holder = None
-        if not display or problem.file == display:
-            name = problem.field
-            while name:
-                if name in targets:
-                    holder = targets[name]
-                    break
-                name = _shorter(name)
-        if holder is None:
-            form.other_errors.append(str(problem))
-            form.summary.append({"message": str(problem), "target": ""})
-            continue
-        target, target_id = holder
-        target.errors.append(problem.message)
-        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-        form.summary.append({"message": message, "target": target_id})
-
-
-def _shorter(name: str) -> str:
-    """``avsnitt.syfte[1].klausul`` → ``avsnitt.syfte[1]`` → ``avsnitt.syfte`` → ``avsnitt``."""
-    cut = max(name.rfind("."), name.rfind("["))
-    return name[:cut] if cut > 0 else ""

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.editing import document as doc
 from generator.editing import shared
-from generator.editing.edits import action_from_form, apply, dumps, loads, texts_from_form
+from generator.editing.edits import Edit, action_from_form, apply, dumps, loads, texts_from_form
 from generator.editing.form import Form, build_form
 from generator.editing.save import SaveResult, check_form_text, load_for_editing, save_council
 from generator.loader import display_path
@@ -32,6 +33,10 @@ class Submission:
     pending: str
     form: Form | None = None
     result: SaveResult | None = None
+    #: Where the page's script puts the focus: the id of the part just changed, and within it the
+    #: button to press again (a move), so that a keyboard user stays where they were working.
+    focus: str = ""
+    focus_button: str = ""
 
 
 def open_form(workspace: Workspace, path: Path) -> Submission:
@@ -48,15 +53,23 @@ def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: 
     check_form_text(base, version)
     pending = loads(posted.get("pending", ""))
     texts = texts_from_form(dict(posted))
-    action = action_from_form(dict(posted))
     library = shared.library(workspace)
+    if posted.get("action") == "search":  # the clause picker: the form as it is, nothing applied
+        document = doc.load(base)
+        changed = apply(document, pending, library) | apply(document, texts, library)
+        form = build_form(document, library)
+        status = "pending" if changed or pending else "loaded"
+        return Submission(status, base, version, dumps(pending), form, focus="klausulval")
+    action = action_from_form(dict(posted))
     if action is not None:
         document = doc.load(base)
         apply(document, pending, library)
         apply(document, texts, library)
         apply(document, [action], library)
         pending.append(action)
-        return Submission("pending", base, version, dumps(pending), build_form(document, library))
+        focus, button = focus_after(document, action)
+        form = build_form(document, library)
+        return Submission("pending", base, version, dumps(pending), form, None, focus, button)
     result = save_council(path, pending + texts, version, author, workspace=workspace, base=base)
     if result.status == "invalid":
         form = build_form(result.document, library, result.problems, display=display_path(path))
@@ -64,3 +77,38 @@ def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: 
     if result.status == "conflict":
         return Submission("conflict", base, version, dumps(pending), None, result)
     return Submission(result.status, result.text, result.version, "", None, result)
+
+
+def _id(prefix: str, path: list[Any]) -> str:
+    return prefix + "-" + ".".join(str(step) for step in path)
+
+
+def focus_after(document: Any, edit: Edit) -> tuple[str, str]:
+    """The id of the part of the form that ``edit`` (just applied) changed, and the value of the
+    button within it to focus (empty: its first field)."""
+    if edit.action == "remove":  # the place is gone: the list it was in, or the whole form
+        steps = edit.where.split("/")
+        return (_id("l", steps[:-1]) if steps[-1].isdigit() else "radform"), ""
+    path = doc.decode(document, edit.where) if edit.action != "part" else []
+    if edit.action in ("add", "clause"):
+        return _id("e", path + [len(doc.get(document, path)) - 1]), ""
+    if edit.action == "part":
+        return (
+            "f-uppdragsgivare" if edit.value == "uppdragsgivare" else _id("l", [edit.value])
+        ), ""
+    if edit.action == "content":
+        return _id("l", path + ["innehåll"]), ""
+    if edit.action == "section":
+        table = doc.get(document, path if path == ["avsnitt"] else path + ["underavsnitt"])
+        return _id(
+            "s", path + ([] if path == ["avsnitt"] else ["underavsnitt"]) + [list(table)[-1]]
+        ), ""
+    if edit.action in ("up", "down"):
+        container, key = doc.parent_of(document, path)
+        if isinstance(container, list):
+            index = key - 1 if edit.action == "up" else key + 1
+            index = min(max(index, 0), len(container) - 1)
+            moved = path[:-1] + [index]
+            return _id("e", moved), f"{edit.action}|{doc.encode(moved)}"
+        return _id("s", path), f"{edit.action}|{edit.where}"
+    return _id("e", path), ""  # own wording: the texts now in its place

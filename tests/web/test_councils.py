@@ -223,6 +223,7 @@ def test_a_reader_may_read_but_not_save_or_issue(app: Flask, web_workspace: Path
         client = app.test_client()
         page = text_of(client.get(URL))
         assert 'value="save"' not in page and 'href="/rad/onkologi/ge-ut"' not in page
+        assert 'value="section|' not in page and 'value="remove|avsnitt/syfte"' not in page
         token = csrf_token(client, URL)  # the page images form is open to readers
         assert client.get("/rad/nytt").status_code == 403
         for url in (URL, f"{URL}/utkast", f"{URL}/ge-ut", "/rad/nytt", f"{URL}/beslut"):
@@ -423,3 +424,162 @@ def test_issue_with_a_pdf_a_beside_the_document(client: FlaskClient, web_workspa
     pdf = client.get(link.group(1))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert b"pdfaid:part" in pdf.data  # PDF/A, as the archive copy of the CLI
+
+
+def test_missing_parts_and_new_sections_are_added_from_the_form(
+    client: FlaskClient, web_workspace: Path
+) -> None:
+    path = council_file(web_workspace)
+    text = path.read_text(encoding="utf-8")
+    intro = text[text.index("inledning:\n") : text.index("avsnitt:\n")]
+    distribution = text[text.index("sändlista:\n") : text.index("klausuler:\n")]
+    text = text.replace(intro, "").replace(distribution, "")
+    path.write_text(text, encoding="utf-8")
+    page = text_of(client.get(URL))
+    assert "Uppdragshandlingen har ingen inledning." in page
+    assert 'value="part|inledning">Lägg till en inledning</button>' in page
+    assert 'value="part|sändlista">Lägg till en sändlista</button>' in page
+    assert 'value="part|uppdragsgivare"' not in page  # onkologi has one
+    posted = form_state(client)
+    response = client.post(URL, data={**posted, "action": "part|inledning"})
+    assert response.status_code == 200 and path.read_text(encoding="utf-8") == text
+    posted = form_state_from(text_of(response))
+    assert posted["t|inledning/0"] == ""
+    posted["t|inledning/0"] = "Rådet inleder."
+    response = client.post(URL, data={**posted, "action": "part|sändlista"})
+    posted = form_state_from(text_of(response))
+    assert posted["t|inledning/0"] == "Rådet inleder."  # what was typed is kept
+    posted["t|sändlista/0"] = "Alla chefer"
+    added = {"section|avsnitt": "own", "heading|avsnitt": "Budget"}
+    response = client.post(URL, data={**posted, **added, "action": "section|avsnitt"})
+    page = text_of(response)
+    assert '<h3 id="s-avsnitt.budget-h">Budget</h3>' in page
+    posted = form_state_from(page)
+    posted["t|avsnitt/budget/innehåll/0"] = "Rådet har en egen budget."
+    assert 'value="avsnitt/beslutsordning">som underavsnitt till Beslutsordning<' in page
+    sub = {"section|avsnitt": "samband", "place|avsnitt": "avsnitt/beslutsordning"}
+    response = client.post(URL, data={**posted, **sub, "action": "section|avsnitt"})
+    posted = form_state_from(text_of(response))
+    posted["t|avsnitt/beslutsordning/underavsnitt/samband/0"] = "Samband i beslut."
+    assert client.post(URL, data={**posted, "action": "save"}).status_code == 302
+    saved = path.read_text(encoding="utf-8")
+    assert "inledning:\n  - Rådet inleder.\n\navsnitt:\n" in saved
+    assert "      samband:\n        - Samband i beslut.\n" in saved
+    assert (
+        "  budget:\n    rubrik: Budget\n    innehåll:\n      - Rådet har en egen budget.\n" in saved
+    )
+    assert "sändlista:\n  - Alla chefer\n\nklausuler:\n" in saved
+    preview = text_of(client.get(f"{URL}/forhandsvisning"))
+    assert "Rådet inleder." in preview and "Budget" in preview and "Alla chefer" in preview
+
+
+def test_an_own_section_without_a_heading_is_refused_at_its_field(
+    client: FlaskClient, web_workspace: Path
+) -> None:
+    path = council_file(web_workspace)
+    before = path.read_bytes()
+    posted = form_state(client)
+    added = {"section|avsnitt": "own", "heading|avsnitt": ""}
+    response = client.post(URL, data={**posted, **added, "action": "section|avsnitt"})
+    posted = form_state_from(text_of(response))
+    response = client.post(URL, data={**posted, "action": "save"})
+    assert response.status_code == 422 and path.read_bytes() == before
+    page = text_of(response)
+    assert 'id="f-avsnitt.eget-avsnitt.rubrik-error"' in page
+    assert "avsnitt.eget-avsnitt.rubrik: får inte vara tomt" in page
+    # A section already there, one of the second level, and a part that is not optional are
+    # refused as a form that does not fit.
+    posted = form_state(client)
+    for bad in (
+        {"action": "section|avsnitt", "section|avsnitt": "okänt"},
+        {"action": "section|avsnitt/beslutsordning/underavsnitt/rapportering"},
+        {"action": "part|avsnitt"},
+        {"action": "up|avsnitt/finns-inte"},
+    ):
+        response = client.post(URL, data={**posted, **bad})
+        assert response.status_code == 400, bad
+        assert "formuläret passar inte" in text_of(response).lower()
+    assert path.read_bytes() == before
+
+
+def test_sections_are_moved_and_removed_from_the_form(
+    client: FlaskClient, web_workspace: Path
+) -> None:
+    path = council_file(web_workspace)
+    page = text_of(client.get(URL))
+    assert 'value="up|avsnitt/syfte"' not in page and 'value="down|avsnitt/syfte"' in page
+    assert 'value="content|avsnitt/beslutsordning">Lägg till ett stycke under rubriken<' in page
+    posted = form_state(client)
+    response = client.post(URL, data={**posted, "action": "content|avsnitt/beslutsordning"})
+    assert 'data-focus="l-avsnitt.beslutsordning.innehåll"' in text_of(response)
+    posted = form_state_from(text_of(response))
+    posted["t|avsnitt/beslutsordning/innehåll/0"] = "Så beslutar rådet."
+    response = client.post(URL, data={**posted, "action": "down|avsnitt/syfte"})
+    posted = form_state_from(text_of(response))
+    response = client.post(URL, data={**posted, "action": "remove|avsnitt/samband"})
+    posted = form_state_from(text_of(response))
+    assert client.post(URL, data={**posted, "action": "save"}).status_code == 302
+    saved = path.read_text(encoding="utf-8")
+    assert saved.index("  uppdragsbeskrivning:") < saved.index("  syfte:")
+    assert "  samband:" not in saved and "\n\n\n" not in saved
+    assert "    innehåll:\n      - Så beslutar rådet.\n    underavsnitt:\n" in saved
+
+
+def test_an_own_version_that_is_a_list_of_blocks_is_a_form(
+    client: FlaskClient, web_workspace: Path
+) -> None:
+    path = council_file(web_workspace)
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  samband.standard:\n    - Vår egen inledning.\n    - rader:\n        - Rad ett\n",
+        encoding="utf-8",
+    )
+    page = text_of(client.get(URL))
+    assert '<h3 id="l-klausuler.samband.standard-h"><code>samband.standard</code></h3>' in page
+    posted = form_state(client)
+    assert posted["t|klausuler/samband.standard/0"] == "Vår egen inledning."
+    assert posted["t|klausuler/samband.standard/1/rader/0"] == "Rad ett"
+    posted["t|klausuler/samband.standard/0"] = "Vår nya inledning."
+    response = client.post(URL, data={**posted, "action": "add|klausuler/samband.standard/1/rader"})
+    posted = form_state_from(text_of(response))
+    posted["t|klausuler/samband.standard/1/rader/1"] = "Rad två"
+    response = client.post(URL, data={**posted, "action": "up|klausuler/samband.standard/1"})
+    posted = form_state_from(text_of(response))
+    assert client.post(URL, data={**posted, "action": "save"}).status_code == 302
+    assert path.read_text(encoding="utf-8").endswith(
+        "  samband.standard:\n    - rader:\n        - Rad ett\n        - Rad två\n"
+        "    - Vår nya inledning.\n"
+    )
+    preview = text_of(client.get(f"{URL}/forhandsvisning"))
+    assert "Rad ett<br>Rad två" in preview
+
+
+def test_a_search_in_the_clause_library_keeps_what_is_not_saved(
+    client: FlaskClient, web_workspace: Path
+) -> None:
+    path = council_file(web_workspace)
+    before = path.read_bytes()
+    posted = form_state(client)
+    posted["t|namn"] = "Samordningsråd cancer"
+    response = client.post(URL, data={**posted, "action": "add|avsnitt/syfte"})
+    posted = form_state_from(text_of(response))
+    posted["t|avsnitt/syfte/1"] = "Ett nytt stycke."
+    search = {"q": "eskaleras", "target": "avsnitt/syfte", "action": "search"}
+    response = client.post(URL, data={**posted, **search})
+    assert response.status_code == 200 and path.read_bytes() == before
+    page = text_of(response)
+    assert "1 klausul hittades" in page and 'data-focus="klausulval"' in page
+    assert '<option value="avsnitt/syfte" selected>' in page
+    state = form_state_from(page)
+    assert state["t|namn"] == "Samordningsråd cancer"
+    assert state["t|avsnitt/syfte/1"] == "Ett nytt stycke."
+    response = client.post(
+        URL, data={**state, "action": "clause|avsnitt/syfte|beslutsfattande.eskalering"}
+    )
+    assert 'data-focus="e-avsnitt.syfte.2"' in text_of(response)
+    state = form_state_from(text_of(response))
+    assert client.post(URL, data={**state, "action": "save"}).status_code == 302
+    assert (
+        "    - klausul: syfte.samverka\n    - Ett nytt stycke.\n"
+        "    - klausul: beslutsfattande.eskalering\n" in path.read_text(encoding="utf-8")
+    )

@@ -114,3 +114,37 @@ def test_new_council_and_the_start_page_have_no_violations(page: Any) -> None:
     page.wait_for_url("**/rad/hjarta")
     assert page.get_by_role("heading", level=1).inner_text() == "Samordningsråd hjärta"
     no_violations(page, "a new council's form")
+
+
+def test_add_an_introduction_a_section_and_edit_an_own_list(page: Any, web_workspace: Path) -> None:
+    path = web_workspace / "data" / "councils" / "onkologi.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(text[text.index("inledning:\n") : text.index("avsnitt:\n")], "")
+    path.write_text(
+        text + "  samband.standard:\n    - Vår egen inledning.\n    - punkter:\n        - En\n",
+        encoding="utf-8",
+    )
+    page.goto(URL)
+    no_violations(page, "a council without an introduction, with an own list")
+    page.get_by_role("button", name="Lägg till en inledning").click()
+    assert page.get_by_role("status").filter(has_text="osparade ändringar").is_visible()
+    page.wait_for_load_state("load")  # the focus is back where the work is: the new paragraph
+    assert page.evaluate("document.activeElement.name") == "t|inledning/0"
+    page.keyboard.type("Rådet inleder.")
+    page.locator("#section-avsnitt").select_option("own")
+    page.get_by_label("Rubrik för ett eget avsnitt").fill("Budget")
+    page.locator('button[value="section|avsnitt"]').click()
+    assert page.get_by_role("heading", name="Budget", exact=True).is_visible()
+    assert page.locator('[name="t|inledning/0"]').input_value() == "Rådet inleder."
+    page.locator('[name="t|avsnitt/budget/innehåll/0"]').fill("Rådet har en egen budget.")
+    page.locator('[name="t|klausuler/samband.standard/1/punkter/0"]').fill("Första punkten")
+    no_violations(page, "new introduction and section, not yet saved")
+    page.get_by_role("button", name="Spara").first.click()
+    assert page.get_by_role("status").filter(has_text="Sparat.").is_visible()
+    preview = page.locator("#preview-body").inner_text()
+    assert "Rådet inleder." in preview and "Rådet har en egen budget." in preview
+    assert "Första punkten" in preview
+    no_violations(page, "after saving the new parts")
+    saved = path.read_text(encoding="utf-8")
+    assert "inledning:\n  - Rådet inleder.\n\navsnitt:\n" in saved
+    assert saved.endswith("    - punkter:\n        - Första punkten\n")

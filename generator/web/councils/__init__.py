@@ -68,7 +68,9 @@ def _preview(path: Path) -> tuple[str | None, list[str]]:
 
 def _page(council: str, path: Path, state: Submission, status: int = 200):  # type: ignore[no-untyped-def]
     workspace = get_workspace()
-    query = request.args.get("q", "").strip()
+    # The clause picker's search: posted with the form (keeping what is unsaved) or in the URL.
+    query = request.values.get("q", "").strip()
+    target = request.values.get("target", "")
     hits = clause_library.search(shared.library(workspace), query) if query else []
     preview, preview_problems = _preview(path)
     latest = get_register().latest_for(council)
@@ -81,6 +83,7 @@ def _page(council: str, path: Path, state: Submission, status: int = 200):  # ty
             state=state,
             form=state.form,
             query=query,
+            target=target,
             hits=hits,
             preview=preview,
             preview_problems=preview_problems,
