@@ -25,7 +25,7 @@ from generator.i18n import _
 from generator.lint import sound_template
 from generator.loader import display_path
 from generator.model import Mandate, Settings
-from generator.register import Issue, Register, Request, diarium_csv_rows
+from generator.register import Issue, KeptOriginal, Register, Request, diarium_csv_rows
 from generator.render import Stamp, fill_decision_date, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
@@ -415,6 +415,14 @@ def show(
     with _register(workspace, register) as reg:
         issue = _issue_or_fail(reg, dnr)
         return issue, reg.history(issue.dnr)
+
+
+def kept_originals(
+    workspace: Workspace, dnr: str, *, register: Path | None = None
+) -> list[KeptOriginal]:
+    """The imported originals kept beside the file of ``dnr`` (a text export it was made from)."""
+    with _register(workspace, register) as reg:
+        return reg.originals(_issue_or_fail(reg, dnr).dnr)
 
 
 def verify(workspace: Workspace, *, register: Path | None = None) -> list[tuple[str, str, str]]:

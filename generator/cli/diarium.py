@@ -105,6 +105,9 @@ def register_show(dnr: str, register: Path | None) -> None:
         click.echo(_("Reason: {reason}").format(reason=issue.reason))
     for f in issue.files:
         click.echo(f"  {f.kind:9} {display(Path(f.path))}  {f.sha256 or ''}")
+    label = _("original")  # a text export kept beside the file it was imported as
+    for kept in work.kept_originals(workspace(), issue.dnr, register=register):
+        click.echo(f"  {label:9} {display(Path(kept.path))}  {kept.sha256}")
     click.echo(_("History:"))
     for event in events:
         click.echo(f"  {event['timestamp']}  {_describe_event(event)}  ({event['actor']})")
@@ -129,6 +132,7 @@ def _describe_event(event: dict[str, Any]) -> str:
             date=detail.get("decided", ""), path=path
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
+        "original_kept": _("original kept: {path}").format(path=path),
     }
     return texts.get(event["event"], event["event"])
 

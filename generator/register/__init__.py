@@ -29,6 +29,7 @@ from generator.register.export import (
     issues_as_dicts,
 )
 from generator.register.lifecycle import LifecycleMixin
+from generator.register.originals import KeptOriginal, OriginalsMixin
 from generator.register.queries import QueriesMixin
 from generator.register.records import Issue, IssuedFile, Request, pid_alive, sha256_file
 from generator.register.recovery import RecoveryMixin
@@ -42,7 +43,7 @@ from generator.register.tables import (
 )
 
 
-class Register(RecoveryMixin, LifecycleMixin, AllocationMixin, QueriesMixin):
+class Register(RecoveryMixin, OriginalsMixin, LifecycleMixin, AllocationMixin, QueriesMixin):
     """The diary register in one SQLite file, safe to use from many processes at once.
 
     Composed of one mixin per concern (see the modules of this package); all share the single
@@ -61,6 +62,7 @@ __all__ = [
     "STATUSES",
     "Issue",
     "IssuedFile",
+    "KeptOriginal",
     "Register",
     "Request",
     "diarium_csv_rows",

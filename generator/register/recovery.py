@@ -90,4 +90,6 @@ class RecoveryMixin(LifecycleMixin):
                 except FileNotFoundError:
                     state = "missing"
             results.append((row["dnr"], path, state))
+        # And the imported originals kept beside an issue's file (OriginalsMixin, in Register).
+        results.extend(self.verify_originals(sha256_of, exists))  # type: ignore[attr-defined]
         return results
