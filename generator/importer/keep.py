@@ -188,6 +188,9 @@ def _register_originals(
                     data = render_docx(template, mandates[d.council], settings, stamp)
                     kept = kept_text_path(path, d.original)
                     write_new(kept, original)
+                    # The text that was received, recorded with the issue it is the original of
+                    # at once: should the Word file fail, the number is voided with it on record.
+                    reg.record_original(issue.dnr, kept, hashlib.sha256(original).hexdigest())
                 write_new(path, data)
             except Exception as err:
                 reg.void(issue.dnr, _("the file could not be written: {error}").format(error=err))
@@ -196,8 +199,4 @@ def _register_originals(
             reg.complete(issue.dnr, str(path), sha)
             report.registered.append((issue.dnr, path, sha))
             if kept is not None:
-                # The text that was received, recorded with the issue it is the original of.
-                recorded = reg.record_original(
-                    issue.dnr, kept, hashlib.sha256(original).hexdigest()
-                )
-                report.kept.append((issue.dnr, kept, recorded.sha256))
+                report.kept.append((issue.dnr, kept, hashlib.sha256(original).hexdigest()))
