@@ -8,6 +8,7 @@ first re-issue, every council's head would then show as changed although it says
 the earlier issue is read as a reader reads it:
 
 - a table row whose cells hold a line each is one line, the cells joined by a space;
+- a text box's lines stand where its anchor stands (read once, not with its fallback copy);
 - when the page header, not the body, holds the head block (its ``Diarienummer:`` line), the page
   header's lines are read first, page numbers left out;
 - the title the template puts above the head (the settings' document title) is compared only with
@@ -17,6 +18,8 @@ the earlier issue is read as a reader reads it:
 
 from __future__ import annotations
 
+import copy
+import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -24,12 +27,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.diff import DOCUMENT_PART, body_paragraphs, ignore_head, w
+from generator.diff import DOCUMENT_PART, MC_NS, P, body_paragraphs, ignore_head, w
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 RELS_PART = "word/_rels/document.xml.rels"
-TC, TR = w("tc"), w("tr")
+TC, TR, TXBX = w("tc"), w("tr"), w("txbxContent")
+FALLBACK, ALTERNATE = f"{{{MC_NS}}}Fallback", f"{{{MC_NS}}}AlternateContent"
 #: A page number typed or left by a field: "Sida 2", "Sida 1 av 3", "Page 1 of 3".
 _PAGE_NUMBER = re.compile(r"(sida|page)\s*\d+(\s*(av|of)\s*\d+)?", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t]+")
@@ -39,11 +43,9 @@ NUMBER_LINE = "Diarienummer:"
 
 def said_paragraphs(docx: Path | bytes) -> list[str]:
     """The earlier issue's lines as they read, wherever they stand (see the module's notes)."""
-    import io
-
     source = io.BytesIO(docx) if isinstance(docx, bytes) else docx
     with zipfile.ZipFile(source) as archive:
-        document = etree.fromstring(archive.read(DOCUMENT_PART))
+        document = _boxes_unpacked(etree.fromstring(archive.read(DOCUMENT_PART)))
         body = _rows_joined(body_paragraphs(document))
         if any(text.startswith(NUMBER_LINE) for text in body):
             return body
@@ -96,6 +98,27 @@ def _rows_joined(paragraphs: list[tuple[list[etree._Element], str]]) -> list[str
     return out
 
 
+def _boxes_unpacked(document: etree._Element) -> etree._Element:
+    """The document with each text box's paragraphs standing before the paragraph that anchors
+    it (the anchor dropped if the box was all it held), read once: not its fallback copy."""
+    for box in list(document.iter(TXBX)):
+        ancestors = list(box.iterancestors())
+        if any(a.tag == FALLBACK for a in ancestors):
+            continue
+        anchor = next((a for a in ancestors if a.tag == P), None)
+        if anchor is None or anchor.getparent() is None:
+            continue
+        for paragraph in box.findall(P):
+            anchor.addprevious(copy.deepcopy(paragraph))
+        box.getparent().remove(box)
+        for alternate in (a for a in ancestors if a.tag == ALTERNATE):
+            for fallback in alternate.findall(FALLBACK):  # the same box again, for old Word
+                alternate.remove(fallback)
+        if not "".join(anchor.itertext()).strip():
+            anchor.getparent().remove(anchor)
+    return document
+
+
 def _cell_of(p: etree._Element) -> etree._Element | None:
     node = p.getparent()
     while node is not None and node.tag != TC:
@@ -131,6 +154,7 @@ def _header_lines(header: etree._Element) -> list[str]:
     document = etree.Element(w("document"))
     body = etree.SubElement(document, w("body"))
     body.extend(header)  # read as a body would be: tables and text boxes alike
+    _boxes_unpacked(document)
     paragraphs = [(els, text) for els, text in body_paragraphs(document) if not _page_field(els)]
     lines = []
     for text in _rows_joined(paragraphs):

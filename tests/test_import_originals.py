@@ -135,6 +135,7 @@ LAYOUTS = [
     pytest.param("header", False, id="head-in-page-header-no-title"),
     pytest.param("header", True, id="head-in-page-header"),
     pytest.param("cells", False, id="head-in-table-cells-no-title"),
+    pytest.param("textbox", False, id="head-in-text-box-no-title"),
 ]
 
 
@@ -160,7 +161,7 @@ def test_the_first_reissue_after_importing_other_layouts_is_fair(
 
     unchanged = uppdrag(*REISSUE)
     assert unchanged.exit_code == 0, describe(REISSUE, unchanged)
-    assert "changes since" not in unchanged.output
+    assert "changes since" not in unchanged.output, unchanged.output
     listed = re.search(r"Not affected \(text unchanged\): (.*)", unchanged.output)
     assert listed and set(listed[1].split(", ")) == set(IDS.values())
 
