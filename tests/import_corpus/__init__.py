@@ -106,8 +106,8 @@ def _head_in_table(doc: Any, head: list[tuple[str, str, int]]) -> None:
 def build_docx(council: str, target: Path, *, head: str | None = None, title: bool = True) -> Path:
     """The council's mandate saved as a .docx the way Word saves one: its head block where
     :data:`LAYOUT` puts it, or ``head`` ("header": in the page header, with a page number;
-    "cells": in a table, label and value in cells of their own; "textbox": in a text box), without the title line if
-    ``title`` is false (as many organisations' own templates have none)."""
+    "cells": in a table, label and value in cells of their own; "textbox": in a text box),
+    without the title line if ``title`` is false (as many organisations' templates have none)."""
     from tests.test_import import _head_in_header, _head_in_text_box
     from tests.test_import import _head_in_table as _head_in_cells
 
