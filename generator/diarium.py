@@ -51,6 +51,7 @@ def describe_event(event: dict[str, Any], show_path: Callable[[Path], str] = str
         ),
         "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
         "archive_copy": _("archive copy (PDF/A) made: {path}").format(path=path),
+        "original_kept": _("original kept: {path}").format(path=path),
         "series_moved": _("given outside this tool; the series continues at {serial}").format(
             serial=detail.get("next", "")
         ),

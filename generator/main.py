@@ -34,6 +34,7 @@ from generator.loader import display_path
 from generator.model import Mandate, Settings
 from generator.register import (
     Issue,
+    KeptOriginal,
     Register,
     Request,
     diarium_csv_rows,
@@ -564,6 +565,17 @@ def show(
     with existing as reg:
         issue = _issue_or_fail(reg, dnr)
         return issue, reg.history(issue.dnr)
+
+
+def kept_originals(
+    workspace: Workspace, dnr: str, *, register: Path | None = None
+) -> list[KeptOriginal]:
+    """The imported originals kept beside the file of ``dnr`` (a text export it was made from)."""
+    existing = _existing_register(workspace, register)
+    if existing is None:
+        raise _no_such_number(workspace, dnr)
+    with existing as reg:
+        return reg.originals(_issue_or_fail(reg, dnr).dnr)
 
 
 def verify(

@@ -29,7 +29,7 @@ from typing import Protocol, TypeVar
 
 from generator import batch, dates
 from generator.batch import Shared, Spool, Workers, Writers
-from generator.diff import Comparison, compare, document_paragraphs, ignore_head, part_paragraphs
+from generator.diff import Comparison, compare, part_paragraphs
 from generator.exceptions import UsageError
 from generator.i18n import _
 from generator.lint import sound_template
@@ -52,6 +52,7 @@ from generator.pdf import Archived
 from generator.register import Issue, Register, Request, refuse_lost
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
+from generator.said import comparison_ignore, said_paragraphs
 from generator.template import DOCUMENT, CompiledTemplate, write_docx
 from generator.workspace import Library, Workspace
 from generator.writer import write_new
@@ -195,12 +196,15 @@ def _check_council(shared: Shared, task: _Check) -> _Checked:
     if task.previous_path is None:
         return _Checked(None, None)
     try:
-        old = document_paragraphs(Path(task.previous_path))
+        # What the earlier issue says, wherever its layout put it (an imported original's head
+        # may stand in its page header): generator.said.
+        old = said_paragraphs(Path(task.previous_path))
     except FileNotFoundError:
         return _Checked(None, None, missing_previous_file=True)
     # The rendered document.xml is what the zipped document would hold: no need to zip it.
     new = part_paragraphs(parts[DOCUMENT])
-    return _Checked(old, compare(old, new, ignore=ignore_head))
+    ignore = comparison_ignore(old, new, shared.settings.title)
+    return _Checked(old, compare(old, new, ignore=ignore))
 
 
 def _live_issues(

@@ -163,6 +163,9 @@ def register_show(dnr: str, register: Path | None) -> None:
         click.echo(_("Reason: {reason}").format(reason=issue.reason))
     for f in issue.files:
         click.echo(f"  {f.kind:9} {display(Path(f.path))}  {f.sha256 or ''}")
+    label = _("original")  # a text export kept beside the file it was imported as
+    for kept in work.kept_originals(workspace(), issue.dnr, register=register):
+        click.echo(f"  {label:9} {display(Path(kept.path))}  {kept.sha256}")
     click.echo(_("History:"))
     for event in events:
         when = _local_time(event["timestamp"])

@@ -68,7 +68,7 @@ class BatchReport:
     planned: list[Path] = dataclasses.field(default_factory=list)
     written: list[Path] = dataclasses.field(default_factory=list)
     registered: list[tuple[str, Path, str]] = dataclasses.field(default_factory=list)
-    kept: list[tuple[Path, str]] = dataclasses.field(default_factory=list)
+    kept: list[tuple[str, Path, str]] = dataclasses.field(default_factory=list)
 
     def lines(self) -> list[str]:
         from generator.importer.batch_report import report_lines

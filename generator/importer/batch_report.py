@@ -105,10 +105,10 @@ def _outcome_lines(report: BatchReport) -> list[str]:
                 dnr=dnr, path=display_path(path), sha=sha[:16]
             )
         )
-    for path, sha in report.kept:
+    for dnr, path, sha in report.kept:
         out.append(
-            _("The text export is kept: {path} (SHA-256 {sha})").format(
-                path=display_path(path), sha=sha[:16]
+            _("The text export is kept as the original of {dnr}: {path} (SHA-256 {sha})").format(
+                dnr=dnr, path=display_path(path), sha=sha[:16]
             )
         )
     missing = [d for d in report.documents if not d.source.dnr or d.source.date is None]

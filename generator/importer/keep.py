@@ -6,9 +6,10 @@ copy already there, two documents for one council, a number already in the regis
 replaced atomically.  Each original is recorded in the register as its council's earlier issue
 with its own number and dates, and the file itself is kept: a Word original is copied into the
 output folder byte for byte and is that issue's file (its SHA-256 recorded), which is what a
-later re-issue is compared with.  A text export is not the issued document and cannot be compared
-as one: it is kept beside the issue's file, which is rendered from the imported data (proved to
-give the same text).
+later re-issue is compared with.  A text export is not a Word document and cannot be compared as
+one: the issue's file is rendered from the imported data (proved to give the same text), and the
+export is kept beside it, recorded in the register as that issue's original with its own SHA-256
+(:mod:`generator.register.originals`), so that ``uppdrag verify`` checks it too.
 """
 
 from __future__ import annotations
@@ -181,6 +182,7 @@ def _register_originals(
             d = by_council[issue.council]
             path = Path(issue.path or "")
             original = d.original.read_bytes()
+            kept: Path | None = None
             try:
                 if is_word(d.original):
                     data = original
@@ -190,7 +192,9 @@ def _register_originals(
                     data = render_docx(template, mandates[d.council], settings, stamp)
                     kept = kept_text_path(path, d.original)
                     write_new(kept, original)
-                    report.kept.append((kept, hashlib.sha256(original).hexdigest()))
+                    # The text that was received, recorded with the issue it is the original of
+                    # at once: should the Word file fail, the number is voided with it on record.
+                    reg.record_original(issue.dnr, kept, hashlib.sha256(original).hexdigest())
                 write_new(path, data)
             except Exception as err:
                 reg.void(issue.dnr, _("the file could not be written: {error}").format(error=err))
@@ -198,3 +202,5 @@ def _register_originals(
             sha = hashlib.sha256(data).hexdigest()
             reg.complete(issue.dnr, str(path), sha)
             report.registered.append((issue.dnr, path, sha))
+            if kept is not None:
+                report.kept.append((issue.dnr, kept, hashlib.sha256(original).hexdigest()))

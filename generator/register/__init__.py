@@ -38,6 +38,7 @@ from generator.register.export import (
 )
 from generator.register.integrity import is_issued_name, issued_documents, refuse_lost
 from generator.register.lifecycle import LifecycleMixin
+from generator.register.originals import KeptOriginal, OriginalsMixin
 from generator.register.queries import QueriesMixin
 from generator.register.records import Issue, IssuedFile, Request, pid_alive, sha256_file
 from generator.register.recovery import RecoveryMixin
@@ -51,7 +52,9 @@ from generator.register.tables import (
 )
 
 
-class Register(RecoveryMixin, LifecycleMixin, AllocationMixin, QueriesMixin, ArchiveMixin):
+class Register(
+    RecoveryMixin, OriginalsMixin, LifecycleMixin, AllocationMixin, QueriesMixin, ArchiveMixin
+):
     """The diary register in one SQLite file, safe to use from many processes at once.
 
     Composed of one mixin per concern (see the modules of this package); all share the single
@@ -72,6 +75,7 @@ __all__ = [
     "STATUSES",
     "Issue",
     "IssuedFile",
+    "KeptOriginal",
     "Register",
     "Request",
     "diarium_csv_rows",

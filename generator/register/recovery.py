@@ -124,6 +124,8 @@ class RecoveryMixin(LifecycleMixin):
                 except FileNotFoundError:
                     state = "missing"
             results.append((dnr, path, state))
+        # And the imported originals kept beside an issue's file (OriginalsMixin, in Register).
+        results.extend(self.verify_originals(sha256_of, exists))  # type: ignore[attr-defined]
         return results
 
     def recorded_paths(self) -> builtins.list[str]:
@@ -131,5 +133,6 @@ class RecoveryMixin(LifecycleMixin):
         with self._read():
             rows = self._conn.execute(
                 "SELECT path FROM files UNION ALL SELECT path FROM archive_copies"
+                " UNION ALL SELECT path FROM originals"
             ).fetchall()
         return [self._absolute(row[0]) for row in rows]

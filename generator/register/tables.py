@@ -144,6 +144,32 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
+    (
+        5,
+        # An imported original that is not itself the issue's file (a text export beside the
+        # Word file it was proved to give): kept, with its checksum, and never forgotten.
+        (
+            """
+            CREATE TABLE originals (
+                id       INTEGER PRIMARY KEY,
+                dnr      TEXT NOT NULL REFERENCES issues (dnr),
+                path     TEXT NOT NULL,
+                path_key TEXT NOT NULL UNIQUE,
+                sha256   TEXT NOT NULL,
+                recorded TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX originals_dnr ON originals (dnr)",
+            """
+            CREATE TRIGGER originals_kept BEFORE DELETE ON originals
+            BEGIN SELECT RAISE(ABORT, 'kept originals are never forgotten'); END
+            """,
+            """
+            CREATE TRIGGER originals_fixed BEFORE UPDATE ON originals
+            BEGIN SELECT RAISE(ABORT, 'a kept original never changes'); END
+            """,
+        ),
+    ),
 )
 
 #: The version this code writes; stored in ``PRAGMA user_version``.

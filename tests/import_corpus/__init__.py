@@ -103,13 +103,26 @@ def _head_in_table(doc: Any, head: list[tuple[str, str, int]]) -> None:
         _fill(row.cells[0].paragraphs[0], text)
 
 
-def build_docx(council: str, target: Path) -> Path:
-    """The council's mandate saved as a .docx the way Word saves one."""
-    head, swedish = LAYOUT[council]
+def build_docx(council: str, target: Path, *, head: str | None = None, title: bool = True) -> Path:
+    """The council's mandate saved as a .docx the way Word saves one: its head block where
+    :data:`LAYOUT` puts it, or ``head`` ("header": in the page header, with a page number;
+    "cells": in a table, label and value in cells of their own; "textbox": in a text box),
+    without the title line if ``title`` is false (as many organisations' templates have none)."""
+    from tests.test_import import _head_in_header, _head_in_text_box
+    from tests.test_import import _head_in_table as _head_in_cells
+
+    layout, swedish = LAYOUT[council]
+    head = head or layout
     doc = Document()
     all_blocks = blocks(council)
-    head_blocks = [b for b in all_blocks if b[0] in ("title", "head")]
-    if head == "table":
+    head_blocks = [b for b in all_blocks if b[0] == "head" or (title and b[0] == "title")]
+    if head == "header":
+        _head_in_header(doc, head_blocks)
+    elif head == "cells":
+        _head_in_cells(doc, head_blocks)
+    elif head == "textbox":
+        _head_in_text_box(doc, head_blocks)
+    elif head == "table":
         _head_in_table(doc, head_blocks)
     else:
         for kind, text, _n in head_blocks:
