@@ -212,7 +212,10 @@ def set_next() -> BaseResponse | tuple[str, int] | str:
 @bp.get("/export.csv")
 @requires("registrator")
 def export() -> Response:
-    rows = work.diarium_rows(get_workspace(), register=_register_arg())
+    from generator.editing.shared import settings  # kept while installningar.yaml is unchanged
+
+    workspace = get_workspace()
+    rows = work.diarium_rows(workspace, register=_register_arg(), settings=settings(workspace))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(DIARIUM_COLUMNS), extrasaction="ignore")
     writer.writeheader()
