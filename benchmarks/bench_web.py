@@ -43,9 +43,8 @@ if str(ROOT) not in sys.path:
 from flask import Flask  # noqa: E402
 
 from benchmarks.bench_reissue import build_workspace  # noqa: E402
-from generator import main, overview, reissue  # noqa: E402
+from generator import fastyaml, main, overview, reissue  # noqa: E402
 from generator.clauses import load_mandate  # noqa: E402
-from generator import fastyaml  # noqa: E402
 from generator.loader import load_yaml  # noqa: E402
 from generator.register import Register, diarium_csv_rows  # noqa: E402
 from generator.web import create_app, jobs  # noqa: E402
