@@ -129,3 +129,25 @@ def test_waiting_for_a_job_ends_when_it_is_done(tmp_path: Path) -> None:
     jobs.save(tmp_path, other)
     found = jobs.wait(tmp_path, other.id, timeout=1)
     assert found is not None and found.user == "bo" and found.status == "done"
+
+
+def test_verify_result_shows_what_differs_first_a_page_at_a_time(
+    client: FlaskClient, web_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.web import diarium as views
+    from tests.web.conftest import csrf_token
+
+    issued = issue_all(web_workspace)
+    issued[1].path.write_bytes(b"changed")  # RS 2026-00002; RS 2026-00001 stays as registered
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    token = csrf_token(client, "/diarium/kontroll")
+    started = client.post("/diarium/kontroll", data={"csrf_token": token})
+    job_id = started.headers["Location"].rsplit("/", 1)[1]
+    assert jobs.wait(web_workspace / ".uppdrag", job_id) is not None
+    first = client.get(f"/diarium/kontroll/{job_id}").get_data(as_text=True)
+    assert "1 av 2 utfärdade filer stämmer inte med diariet." in first
+    assert "RS_2026-00002" in first and "ÄNDRAD" in first and "RS_2026-00001" not in first
+    assert f'href="/diarium/kontroll/{job_id}?sida=2"' in first
+    second = client.get(f"/diarium/kontroll/{job_id}?sida=2").get_data(as_text=True)
+    assert "RS_2026-00001" in second and "ÄNDRAD" not in second
+    assert "1 av 2 utfärdade filer stämmer inte med diariet." in second  # the count is of all
