@@ -4,15 +4,21 @@
 
 For each size, a temporary workspace gets that many councils (the two real ones copied under new
 ids, as in bench_reissue.py), every council is issued once (``uppdrag reissue``'s function), a
-dry run of a re-issue is kept as a finished job, and then every page of the register, the clause
-library, the re-issue, the job progress and the import is requested through Flask's test client
-(``--requests`` times after one warm-up; CSRF off so that the POSTs need no token).  Printed: the
-p95 server time of each page, against the goal (50 ms with 25 councils, 200 ms with 1,000).
+dry run of a re-issue is kept as a finished job, one council is changed and re-issued by a
+re-issue job (its summary and review copy), and that council gets a draft and a page image.
+Then every GET route of the app (checked against ``app.url_map``: a route this script does not
+ask for is printed and fails the goal) is requested through Flask's test client with real
+arguments (``--requests`` times after one warm-up; CSRF off so that the POSTs need no token),
+and a verify is started as the register page starts it.  Printed: the p95 and median server time
+of each page and the p95 CPU time of the request's thread (the machine may be shared), against
+the goal (50 ms with 25 councils, 200 ms with 1,000).
 
-The naive way, in the same run: the clause library's usage found by loading and merging every
-council file on each request (what :func:`generator.library_edit.clause_index` avoids with its
-per-file cache), and the register's page rendering every number at once instead of a page of
-100.
+The naive way, in the same run: the start page with every council in one table (instead of a
+page of 100), the CSV export reading the settings and every council file on each request (what
+the cached settings and :mod:`generator.datacache` avoid), the clause library's usage found by
+loading and merging every council file on each request (what
+:func:`generator.library_edit.clause_index` avoids with its per-file cache), and the register's
+page rendering every number at once instead of a page of 100.
 
 Then ``--clients`` simulated secretaries issue at once against one workspace over HTTP: the app
 is served by waitress (as ``uppdrag serve`` does) with a small POST route added by this script
