@@ -364,7 +364,8 @@ def _write_report(state: Path, job: Job) -> Path:
 
 
 def wait(state: Path, job_id: str, timeout: float = 60.0) -> Job | None:
-    """The job once it is no longer running (for tests and benchmarks), or as it is at timeout."""
+    """The job once it is no longer running (for a view's quick job, tests and benchmarks), or
+    as it is at timeout."""
     deadline = time.monotonic() + timeout
     event = _finished.get(job_id)
     if event is not None:  # a job of this process: woken when it is done, no polling
