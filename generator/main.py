@@ -596,10 +596,17 @@ def verify(
 
 
 def diarium_rows(
-    workspace: Workspace, *, register: Path | None = None, notify: Notify = _quiet
+    workspace: Workspace,
+    *,
+    register: Path | None = None,
+    notify: Notify = _quiet,
+    settings: Settings | None = None,
 ) -> list[dict[str, str]]:
-    """Rows for the official diarium: every number that has been issued or voided (not pending)."""
-    settings = workspace.load_settings()
+    """Rows for the official diarium: every number that has been issued or voided (not pending).
+
+    ``settings``: the workspace's, if the caller holds them already (the web app keeps them
+    while the file is unchanged)."""
+    settings = settings or workspace.load_settings()
     existing = _existing_register(workspace, register)
     if existing is None:
         return []
@@ -615,19 +622,22 @@ def diarium_rows(
             ).format(numbers=", ".join(waiting))
         )
     issues = [i for i in issues if i.status != "pending"]
-    return diarium_csv_rows(
-        issues,
-        settings.document_type,
-        settings.signatory_name,
-        lambda issue: _recipient(workspace, issue.council),
-    )
+    folder = workspace.councils_dir
+    recipients: dict[str, str] = {}  # a council has many numbers over the years: read it once
+
+    def recipient(issue: Issue) -> str:
+        if issue.council not in recipients:
+            recipients[issue.council] = _recipient(folder, issue.council)
+        return recipients[issue.council]
+
+    return diarium_csv_rows(issues, settings.document_type, settings.signatory_name, recipient)
 
 
-def _recipient(workspace: Workspace, council: str) -> str:
+def _recipient(folder: Path, council: str) -> str:
     """The recipient (uppdragstagare) as the council file names it, else the council id."""
     from generator.datacache import read_data
 
-    path = workspace.councils_dir / f"{council}.yaml"
+    path = folder / f"{council}.yaml"
     try:
         return str(read_data(path).get("uppdragstagare") or council)
     except (DataError, AttributeError, OSError):

@@ -24,6 +24,12 @@ _NOT_REPLACED = (
 )
 
 
+def _chunks(values: builtins.list[str], size: int = 500) -> Iterable[tuple[str, ...]]:
+    """``values`` in groups small enough for SQLite's limit on bound parameters."""
+    for start in range(0, len(values), size):
+        yield tuple(values[start : start + size])
+
+
 class QueriesMixin(Connection):
     """Reads, each in one snapshot."""
 
@@ -75,20 +81,26 @@ class QueriesMixin(Connection):
         live issues are read once and the newest of each council is picked as
         :meth:`latest_for` picks it (date, then id, descending).
         """
-        wanted = set(councils)
+        wanted = sorted(set(councils))
         newest: dict[str, sqlite3.Row] = {}
+        files: dict[str, builtins.list[IssuedFile]] = {}
         with self._read():
-            for row in self._conn.execute(
-                "SELECT * FROM issues WHERE status IN ('utkast', 'beslutad')"
-                f" AND {_NOT_REPLACED} ORDER BY date DESC, id DESC"
-            ):
-                if row["council"] in wanted:
+            # Only the councils asked for (a page of a thousand), in chunks of bound parameters.
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                for row in self._conn.execute(
+                    "SELECT * FROM issues WHERE status IN ('utkast', 'beslutad')"
+                    f" AND {_NOT_REPLACED} AND council IN ({marks})"
+                    " ORDER BY date DESC, id DESC",
+                    chunk,
+                ):
                     newest.setdefault(row["council"], row)
-            files = self._files_by_dnr(
-                "SELECT files.* FROM files JOIN issues USING (dnr)"
-                " WHERE issues.status IN ('utkast', 'beslutad') ORDER BY files.id",
-                (),
-            )
+            for chunk in _chunks([row["dnr"] for row in newest.values()]):
+                marks = ",".join("?" * len(chunk))
+                found = self._files_by_dnr(
+                    f"SELECT * FROM files WHERE dnr IN ({marks}) ORDER BY id", chunk
+                )
+                files.update(found)  # a number's files are all in its chunk
         return {
             council: self._issue(newest[council], files.get(newest[council]["dnr"], []))
             if council in newest

@@ -43,6 +43,10 @@ KEEP_SECONDS = 30 * 24 * 3600
 
 Work = Callable[["JobProgress"], dict[str, Any]]
 
+#: Set when a job of this process has written its final state: :func:`wait` wakes at once
+#: instead of polling the file (a quick job is then answered in the request that started it).
+_finished: dict[str, threading.Event] = {}
+
 
 class JobBusy(UppdragError):
     """Another job runs in this workspace: say who runs what, since when."""
@@ -303,6 +307,9 @@ def start(
         _release(state, job.id)
         raise
     language = i18n.ui_language()
+    for done_id in [i for i, event in _finished.items() if event.is_set()]:
+        _finished.pop(done_id, None)
+    _finished[job.id] = threading.Event()
     thread = threading.Thread(
         target=_run, args=(state, job, work, language), name=f"uppdrag-job-{job.id}", daemon=True
     )
@@ -347,6 +354,7 @@ def _run(state: Path, job: Job, work: Work, language: str) -> None:
         finally:
             _release(state, job.id)
             i18n.reset_language(token)
+            _finished.get(job.id, threading.Event()).set()
 
 
 def _write_report(state: Path, job: Job) -> Path:
@@ -356,8 +364,13 @@ def _write_report(state: Path, job: Job) -> Path:
 
 
 def wait(state: Path, job_id: str, timeout: float = 60.0) -> Job | None:
-    """The job once it is no longer running (for tests and benchmarks), or as it is at timeout."""
+    """The job once it is no longer running (for a view's quick job, tests and benchmarks), or
+    as it is at timeout."""
     deadline = time.monotonic() + timeout
+    event = _finished.get(job_id)
+    if event is not None:  # a job of this process: woken when it is done, no polling
+        event.wait(timeout)
+        return load(state, job_id)
     while True:
         job = load(state, job_id)
         if job is None or not job.running or time.monotonic() > deadline:

@@ -187,8 +187,23 @@ def verify_result(job_id: str) -> BaseResponse | str:
         abort(404)
     if job.status != "done":
         return redirect(url_for("progress.show", job_id=job.id), code=303)
-    results = [{**r, "path": shown_path(r["path"])} for r in job.result.get("results", [])]
-    return render_template("diarium/verify.html", results=results, job=job, running=None)
+    found = job.result.get("results", [])
+    # What differs from the register first; a page of PAGE_SIZE files (a register holds many).
+    bad = [r for r in found if r["state"] != "ok"]
+    ordered = bad + [r for r in found if r["state"] == "ok"]
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page = min(max(request.args.get("sida", 1, type=int) or 1, 1), pages)
+    shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return render_template(
+        "diarium/verify.html",
+        results=[{**r, "path": shown_path(r["path"])} for r in shown],
+        bad=len(bad),
+        total=len(found),
+        page=page,
+        pages=pages,
+        job=job,
+        running=None,
+    )
 
 
 @bp.route("/nasta-nummer", methods=["GET", "POST"])
@@ -212,7 +227,10 @@ def set_next() -> BaseResponse | tuple[str, int] | str:
 @bp.get("/export.csv")
 @requires("registrator")
 def export() -> Response:
-    rows = work.diarium_rows(get_workspace(), register=_register_arg())
+    from generator.editing.shared import settings  # kept while installningar.yaml is unchanged
+
+    workspace = get_workspace()
+    rows = work.diarium_rows(workspace, register=_register_arg(), settings=settings(workspace))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(DIARIUM_COLUMNS), extrasaction="ignore")
     writer.writeheader()
