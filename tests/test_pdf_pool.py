@@ -316,3 +316,32 @@ def test_a_drafts_pdf_is_made_again_with_the_draft(workspace: Path, uppdrag) -> 
     assert second.exit_code == 0, second.output
     assert draft.read_bytes() != before
     assert not (workspace / "output" / "diarium.sqlite").exists()  # a draft is not registered
+
+
+def test_no_pdf_or_page_image_is_written_through_a_linked_folder(
+    workspace: Path, uppdrag, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A year folder swapped for a link after issuing (issue 12, defect 6): the archive copy is
+    refused, nothing lands where the link points; page images likewise."""
+    require_soffice()
+    assert uppdrag("render", "onkologi", "--date", "2026-11-02").exit_code == 0
+    year = workspace / "output" / "2026"
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    for item in year.iterdir():
+        shutil.move(str(item), elsewhere / item.name)
+    year.rmdir()
+    year.symlink_to(elsewhere, target_is_directory=True)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    result = uppdrag("pdf", "RS 2026-00001")
+    assert result.exit_code != 0, result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == before  # no PDF through the link
+    images = workspace / "output" / "forhandsvisning"
+    images.parent.mkdir(exist_ok=True)
+    target = tmp_path_factory.mktemp("images")
+    images.symlink_to(target, target_is_directory=True)
+    shown = uppdrag("preview", str(elsewhere / "RS_2026-00001_onkologi.docx"), "--output-dir",
+                    str(images))  # fmt: skip
+    assert shown.exit_code != 0, shown.output
+    assert list(target.iterdir()) == []
+    assert "Traceback" not in result.output + shown.output
+    assert "symbolic link" in result.output and "symbolic link" in shown.output

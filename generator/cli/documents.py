@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -261,6 +262,8 @@ def reissue(
 def preview(file: Path, output_dir: Path | None, dpi: int) -> None:
     from generator.pdf import preview_png
 
-    folder = output_dir or workspace().preview_dir_for(file)
-    for path in preview_png(file, folder, dpi=dpi):
+    ws = workspace()
+    folder = output_dir or ws.preview_dir_for(file)
+    inside = Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(ws.output_dir))
+    for path in preview_png(file, folder, dpi=dpi, within=ws.output_dir if inside else None):
         click.echo(display(path))

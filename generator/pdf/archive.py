@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import time
 import zipfile
 from collections.abc import Iterable
@@ -83,7 +84,8 @@ def make_pdfs(
     try:
         todo = _plan(documents, reg, result, drafts)
         if todo:
-            _convert(todo, reg, result, jobs, progress, file_timeout)
+            within = _output_folder(root)
+            _convert(todo, reg, result, jobs, progress, file_timeout, within)
     finally:
         if reg is not None:
             reg.close()
@@ -177,6 +179,7 @@ def _convert(
     jobs: int | None,
     progress: Progress,
     file_timeout: float,
+    within: Path | None = None,
 ) -> None:
     """Convert in the pool; keep and record each PDF as it comes."""
     by_job = {t.job: t for t in todo}
@@ -187,7 +190,7 @@ def _convert(
         with contextlib.closing(pool.convert([t.job for t in todo])) as converted:
             for made in converted:
                 item = by_job[made.job]
-                copy = _keep(item, made, result)
+                copy = _keep(item, made, result, within)
                 if copy is not None and reg is not None:
                     unrecorded.append(copy)
                     if len(unrecorded) >= RECORD_EVERY:
@@ -202,18 +205,35 @@ def _convert(
         result.runs += pool.runs
 
 
-def _keep(item: _Todo, made: Made, result: Archived) -> ArchiveCopy | None:
-    """Keep one checked PDF (or note why there is none); its record, if it gets one."""
+def _output_folder(root: Path | None) -> Path | None:
+    """The workspace's output folder, which no PDF written into it may leave by a link."""
+    return None if root is None else Path(root) / "output"
+
+
+def _keep(
+    item: _Todo, made: Made, result: Archived, within: Path | None = None
+) -> ArchiveCopy | None:
+    """Keep one checked PDF (or note why there is none); its record, if it gets one.
+
+    A PDF inside the output folder is written there only through real folders (``within``)."""
+    if within is not None and not Path(os.path.abspath(item.target)).is_relative_to(
+        os.path.abspath(within)
+    ):
+        within = None  # a document outside the workspace (``uppdrag pdf`` of any file)
     if made.data is None:
         result.failed.append(Failure(item.job.source, made.problem or "?"))
         return None
     try:
         if item.replace:
-            write_replaceable(item.target, made.data)
+            write_replaceable(item.target, made.data, within=within)
         else:
-            write_new(item.target, made.data)
-    except RegisterError:
-        problem = _("{pdf} appeared meanwhile; it is kept as it is").format(pdf=item.target.name)
+            write_new(item.target, made.data, within=within)
+    except RegisterError as err:
+        problem = (
+            _("{pdf} appeared meanwhile; it is kept as it is").format(pdf=item.target.name)
+            if os.path.lexists(item.target) and not os.path.islink(item.target.parent)
+            else str(err)  # a link on the way into the output folder: nothing written
+        )
         result.failed.append(Failure(item.job.source, problem))
         return None
     result.made.append(item.target)

@@ -23,13 +23,16 @@ from generator.pdf.office import (
 from generator.writer import write_replaceable
 
 
-def preview_png(docx: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
+def preview_png(
+    docx: Path, out_dir: Path, dpi: int = 80, *, within: Path | None = None
+) -> list[Path]:
     """Page images of a Word document as LibreOffice lays it out: ``<stem>-sida-N.png``.
 
     The document goes through the same PDF export as the archive copy (in a temporary folder),
     so the preview shows what will be archived.  Images of an earlier preview of the same
     document are replaced, and pages it had beyond the new page count removed, so the folder
-    never shows a stale last page.
+    never shows a stale last page.  ``within``: the folder the images must not leave by a
+    symbolic link (the workspace's output folder, when they go inside it).
     """
     source = Path(docx)
     if not source.is_file():
@@ -80,11 +83,12 @@ def preview_png(docx: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
                     file=source.name, error=tail(result.stderr)
                 )
             )
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if within is None:  # else the writer makes the folders, never through a link
+            out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for number, image in enumerate(drawn, start=1):
             target = out_dir / f"{source.stem}-sida-{number}.png"
-            write_replaceable(target, image.read_bytes())
+            write_replaceable(target, image.read_bytes(), within=within)
             written.append(target)
     _remove_stale_pages(out_dir, source.stem, len(written))
     return written
