@@ -13,6 +13,9 @@ from typing import Protocol
 
 
 class Progress(Protocol):
+    """How a long batch reports: a bar on a terminal, plain lines elsewhere, a job's state in
+    the web app (each face decides)."""
+
     def start(self, label: str, total: int) -> None: ...
     def advance(self, item: str) -> None: ...
     def finish(self) -> None: ...

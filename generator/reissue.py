@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from generator import batch, dates
 from generator.batch import Shared, Spool, Workers, Writers
@@ -49,6 +49,7 @@ from generator.main import (
 )
 from generator.model import Mandate, Settings
 from generator.pdf import Archived
+from generator.progress import NoProgress, Progress
 from generator.register import Issue, Register, Request, refuse_lost
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
@@ -73,25 +74,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-class Progress(Protocol):
-    """How a long batch reports: a bar on a terminal, plain lines elsewhere (the CLI decides)."""
-
-    def start(self, label: str, total: int) -> None: ...
-    def advance(self, item: str) -> None: ...
-    def finish(self) -> None: ...
-
-
-class _NoProgress:
-    def start(self, label: str, total: int) -> None:
-        pass
-
-    def advance(self, item: str) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
 
 
 @dataclass
@@ -254,7 +236,7 @@ def plan(
     A dry run changes nothing: it does not create a register that is not there, and it leaves
     what an interrupted batch left pending for the real run to settle.
     """
-    progress = progress or _NoProgress()
+    progress = progress or NoProgress()
     mandates: Spool[Mandate] = Spool()  # on disk: a batch may hold ten thousand councils
     loaded = load_councils(workspace, names, load_all=_loader(jobs, workspace), sink=mandates)
     refuse_unfilled(mandates)
@@ -371,7 +353,7 @@ def _reissue(
         raise UsageError(_("--reason must say why the mandates are re-issued"))
     date = date or dates.today()
     jobs = jobs or os.cpu_count() or 1
-    progress = progress or _NoProgress()
+    progress = progress or NoProgress()
     settings, template, plans = plan(
         workspace,
         names,

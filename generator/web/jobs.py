@@ -12,7 +12,7 @@ workspace).  A lock left by a process that is gone (killed server) is taken over
 marked failed, so nothing waits for ever.
 
 The work functions are the product's plain functions; they report through the ``progress``
-object they are given (start/advance/finish, see :class:`generator.reissue.Progress`), and here
+object they are given (start/advance/finish, see :class:`generator.progress.Progress`), and here
 that object writes the job state.
 """
 
