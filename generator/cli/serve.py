@@ -21,14 +21,49 @@ from generator.i18n import _
 @click.option(
     "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help=_("Worker threads.")
 )
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--trust-proxy",
+    "proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help=_(
+        "Address (or network, e.g. 10.0.0.0/24) of a reverse proxy whose user name and "
+        "forwarded headers are believed; may be given more than once."
+    ),
+)
+@click.option(
+    "--user-header",
+    default="REMOTE_USER",
+    show_default=True,
+    help=_("Where the trusted proxy puts the user name: REMOTE_USER or a header name."),
+)
+@click.option(
+    "--server-name",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help=_("A further host name the server answers to (the name people use via the proxy)."),
+)
+def serve(
+    host: str,
+    port: int,
+    threads: int,
+    proxies: tuple[str, ...] = (),
+    user_header: str = "REMOTE_USER",
+    names: tuple[str, ...] = (),
+) -> None:
     import waitress
 
     from generator.web import create_app
 
     root = workspace().root
     workspace().load_settings()  # refuse at once, with the usual message, outside a workspace
-    app = create_app(root, {"ALLOWED_HOSTS": _allowed_hosts(host)})
+    config = {
+        "ALLOWED_HOSTS": tuple(sorted({*_allowed_hosts(host), *names})),
+        "TRUSTED_PROXIES": _networks(proxies),
+        "PROXY_USER_HEADER": user_header,
+    }
+    app = create_app(root, config)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     click.echo(
         _("uppdrag serves {folder} at {address} (Ctrl+C stops it)").format(
@@ -48,3 +83,21 @@ def _allowed_hosts(host: str) -> tuple[str, ...]:
 
         names.update({socket.gethostname(), socket.getfqdn()})
     return tuple(sorted(names))
+
+
+def _networks(proxies: tuple[str, ...]) -> tuple[str, ...]:
+    """The proxy addresses, checked now so that a typo is a clear error, not a silent no."""
+    import ipaddress
+
+    from generator.exceptions import UsageError
+
+    for address in proxies:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise UsageError(
+                _("“{address}” is not an IP address or network (--trust-proxy).").format(
+                    address=address
+                )
+            ) from None
+    return proxies

@@ -34,12 +34,14 @@ from generator.register.tables import (
 class Connection:
     """One SQLite connection to a register file, with its transactions."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], actor: str | None = None) -> None:
+        """Open ``path``; ``actor`` is the person recorded on its events (default: the person
+        acting, see :mod:`generator.acting`)."""
         self.path = os.fspath(path)
         parent = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(parent, exist_ok=True)
         self._host = socket.gethostname()
-        self._actor = _actor()
+        self._actor = actor or _actor()
         try:
             self._conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
