@@ -2,10 +2,11 @@
 
 After :data:`FREE_FAILURES` failures in a row for a name, each further try must wait twice as
 long as the one before (1 s, 2 s, 4 s … at most :data:`MAX_WAIT`) after the last failure; after
-:data:`LOCK_AFTER` failures within :data:`WINDOW` the name is locked for :data:`LOCK_FOR`, or until a förvaltare sets a
-new password.  The server never sleeps on a request (that would tie up its threads); it refuses
-the early try, without checking the password, and says how long to wait.  An attempt is recorded
-as ``checking`` before its password is verified, so that many tries sent at once count at once.
+:data:`LOCK_AFTER` failures within :data:`WINDOW` the name is locked for :data:`LOCK_FOR`, or
+until a förvaltare sets a new password.  The server never sleeps on a request (that would tie up
+its threads); it refuses the early try, without checking the password, and says how long to
+wait.  An attempt is recorded as ``checking`` before its password is verified, so that many
+tries sent at once count at once.
 """
 
 from __future__ import annotations

@@ -10,14 +10,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from generator.accounts import add_user, disable_user, open_db, throttle
-from tests.accounts_support import PASSWORD, Clock, cheap_hashing, fixed_clock  # noqa: F401
+from tests.accounts_support import PASSWORD, Clock
 from tests.web.conftest import csrf_token
 
 COOKIE = "uppdrag_login"
 
 
 @pytest.fixture
-def accounts(web_workspace: Path, cheap_hashing: None) -> Path:  # noqa: F811
+def accounts(web_workspace: Path, cheap_hashing: None) -> Path:
     register = web_workspace / "output" / "diarium.sqlite"
     with open_db(register, actor="admin") as db:
         add_user(db, "anna", "sekreterare", PASSWORD)
@@ -118,7 +118,7 @@ def test_csrf_missing_or_wrong_is_refused(client: FlaskClient, accounts: Path) -
 def test_wrong_password_then_throttled_then_locked(
     client: FlaskClient,
     accounts: Path,
-    fixed_clock: Clock,  # noqa: F811
+    fixed_clock: Clock,
 ) -> None:
     for _ in range(throttle.FREE_FAILURES):
         response = log_in(client, password="fel-lösenord")
@@ -151,7 +151,7 @@ def test_a_disabled_persons_open_session_stops(client: FlaskClient, accounts: Pa
 def test_idle_session_times_out(
     client: FlaskClient,
     accounts: Path,
-    fixed_clock: Clock,  # noqa: F811
+    fixed_clock: Clock,
 ) -> None:
     log_in(client)
     fixed_clock.advance(minutes=29)

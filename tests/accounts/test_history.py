@@ -16,7 +16,7 @@ from generator.exceptions import EditConflict
 from generator.register.workspace_db import WorkspaceDB
 from generator.workspace import Workspace
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

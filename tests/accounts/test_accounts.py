@@ -25,7 +25,7 @@ from generator.accounts import (
 )
 from generator.accounts.sessions import IDLE
 from generator.exceptions import UsageError
-from tests.accounts_support import PASSWORD, Clock, cheap_hashing, db, fixed_clock  # noqa: F401
+from tests.accounts_support import PASSWORD, Clock
 
 
 def test_an_account_keeps_only_an_argon2id_hash(db) -> None:  # type: ignore[no-untyped-def]
