@@ -20,7 +20,7 @@ from generator.i18n import N_, _
 
 #: The blueprints, one per area, each a package of this one exposing ``bp``.  Registered in this
 #: order; the start page first.
-BLUEPRINTS = ("start", "councils", "importing", "diarium", "library", "auth")
+BLUEPRINTS = ("start", "councils", "importing", "diarium", "library", "auth", "history")
 
 #: Uploads (an imported .docx) are refused above this size before they are read.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -69,6 +69,7 @@ NAVIGATION = (
     ("library.index", N_("Clause library")),
     ("diarium.index", N_("Register")),
     ("importing.index", N_("Import")),
+    ("history.index", N_("History")),
 )
 
 

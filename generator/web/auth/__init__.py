@@ -132,7 +132,7 @@ def login_post() -> Any:
         ),
     }
     error = messages[result.outcome].format(wait=_wait_text(result.wait))
-    status = 429 if result.outcome in ("throttled", "locked") else 401
+    status = 429 if result.outcome in ("throttled", "locked") else 200
     page = render_template(
         "auth/login.html",
         accounts=any_accounts(db),
