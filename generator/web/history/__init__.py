@@ -172,7 +172,9 @@ def shared_restore(name: str, number: int) -> Response:
 def conflict_page(err: EditConflict) -> tuple[str, int]:
     """Both versions, side by side with what differs, for any save that was refused."""
     diff = history.diff_texts(err.theirs or "", err.mine)
-    return render_template("history/conflict.html", err=err, diff=diff), 409
+    referrer = request.referrer or ""
+    back = referrer if referrer.startswith(request.host_url) else url_for("start.index")
+    return render_template("history/conflict.html", err=err, diff=diff, back=back), 409
 
 
 @bp.record_once

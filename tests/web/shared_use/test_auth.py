@@ -80,7 +80,10 @@ def test_log_in_gives_a_new_session_id_never_a_planted_one(
 ) -> None:
     client.set_cookie(COOKIE, "planted-by-an-attacker")
     assert client.get("/").status_code == 303  # the planted id is nobody's session
+    before = csrf_token(client, "/logga-in")
     log_in(client)
+    stale = client.post("/logga-ut", data={"csrf_token": before})
+    assert stale.status_code == 400  # a form token from before log-in is no longer good
     first = cookie(client)
     assert first and first != "planted-by-an-attacker"
     log_in(client)  # logging in again (another person at the same browser)
