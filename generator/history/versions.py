@@ -177,13 +177,28 @@ def data_files(workspace: Workspace) -> list[Path]:
 
 
 def notice_all(db: WorkspaceDB, workspace: Workspace) -> list[Version]:
-    """:func:`notice` for every data file, in one transaction."""
+    """:func:`notice` for every data file: the files are hashed against the last recorded
+    version of each (one read), and only the changed ones are recorded (one write, if any)."""
+    with db.read() as conn:
+        known = dict(
+            conn.execute(
+                "SELECT path, sha256 FROM data_versions WHERE id IN"
+                " (SELECT MAX(id) FROM data_versions GROUP BY path)"
+            ).fetchall()
+        )
+    changed = []
+    for path in data_files(workspace):
+        data = read_bytes(path)
+        name = key(workspace, path)
+        if data is not None and known.get(name) != digest(data):
+            changed.append((name, path))
     found = []
-    with db.write() as conn:
-        for path in data_files(workspace):
-            version = _notice(conn, key(workspace, path), path)
-            if version is not None:
-                found.append(version)
+    if changed:
+        with db.write() as conn:
+            for name, path in changed:
+                version = _notice(conn, name, path)  # checked again inside the lock
+                if version is not None:
+                    found.append(version)
     return found
 
 

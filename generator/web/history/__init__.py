@@ -8,6 +8,7 @@ page was loaded.  The same conflict page answers every save that :class:`EditCon
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from generator import history
-from generator.exceptions import EditConflict
+from generator.exceptions import EditConflict, UppdragError
 from generator.i18n import _
 from generator.web.access import current_user, requires
 from generator.web.auth.people import database
@@ -177,6 +178,29 @@ def conflict_page(err: EditConflict) -> tuple[str, int]:
     return render_template("history/conflict.html", err=err, diff=diff, back=back), 409
 
 
+#: How often (seconds) the data files are looked at for hand edits, at most.
+NOTICE_EVERY = 10.0
+
+
+def _notice_hand_edits() -> None:
+    """Keep files edited by hand on disk as versions, looked at every few seconds at most, so
+    that two hand edits in a row are both kept even if nobody opens the history between them."""
+    from flask import current_app
+
+    if request.endpoint == "static" or request.endpoint is None:
+        return
+    state = current_app.extensions.setdefault("uppdrag_history", {"last": 0.0})
+    now = time.monotonic()
+    if now - state["last"] < NOTICE_EVERY:
+        return
+    state["last"] = now
+    try:
+        history.notice_all(database(), get_workspace())
+    except UppdragError:
+        pass  # no data folder (yet): the page itself says what is wrong
+
+
 @bp.record_once
 def _setup(state: Any) -> None:
     state.app.register_error_handler(EditConflict, conflict_page)
+    state.app.before_request(_notice_hand_edits)

@@ -212,6 +212,7 @@ def test_log_in_page_has_no_wcag_violations(page, accounts: Path) -> None:  # ty
     assert "Inloggad som anna" in page.content()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(re.compile(r"/logga-in$"))
     assert page.title() == "Logga in – uppdrag"
     assert page.get_by_role("status").inner_text() == "Du är utloggad."
     assert axe_violations(page) == []

@@ -180,16 +180,20 @@ def test_history_pages_in_a_real_browser(page, web_workspace: Path, people: Path
     texts = three_saves(web_workspace, people)
     browser_log_in(page, "Lars")
     page.get_by_role("link", name="Historik").click()
+    page.wait_for_url(re.compile(r"/historik$"))
     assert page.title() == "Datafilernas historik – uppdrag"
     assert axe_violations(page) == []
     page.get_by_role("link", name="data/councils/onkologi.yaml").click()
+    page.wait_for_url(re.compile(r"/historik/rad/onkologi$"))
     assert page.get_by_role("button", name=re.compile("Återställ")).count() == 0  # läsare
     page.get_by_label("Från version").select_option("1")
     page.get_by_label("Till version").select_option("4")
     page.get_by_role("button", name="Jämför").click()
+    page.wait_for_url(re.compile(r"till=4"))
     assert page.locator("tr.diff-added").count() == 3
     assert axe_violations(page) == []
     page.get_by_role("link", name="2", exact=True).click()
+    page.wait_for_url(re.compile(r"/version/2$"))
     assert "# tillägg ett" in page.locator("pre").inner_text()
     assert axe_violations(page) == []
     page.context.clear_cookies()
@@ -208,10 +212,12 @@ def test_history_pages_in_a_real_browser(page, web_workspace: Path, people: Path
             base=history.digest(texts[-1].encode()),
         )
     page.get_by_role("button", name="Återställ version 1").click()
+    page.wait_for_url(re.compile(r"/aterstall/1$"))
     assert page.title() == "Inte sparat: filen har ändrats – uppdrag"
     assert "# Fridas rad" in page.get_by_role("region", name=re.compile("sparad nu")).inner_text()
     assert axe_violations(page) == []
     page.goto("/historik/rad/onkologi")
     page.get_by_role("button", name="Återställ version 1").click()
+    page.wait_for_url(re.compile(r"/historik/rad/onkologi$"))
     assert page.get_by_role("status").inner_text() == "Version 1 är återställd som version 6."
     assert axe_violations(page) == []
