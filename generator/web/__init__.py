@@ -70,13 +70,23 @@ NAVIGATION = (
     ("diarium.index", N_("Register")),
     ("importing.index", N_("Import")),
     ("history.index", N_("History")),
+    ("auth.accounts", N_("Accounts")),
 )
 
 
 def nav_links(app: Flask) -> list[tuple[str, str]]:
-    """The menu entries whose page exists, with their labels in the request's language."""
+    """The menu entries whose page exists and that the person may see, with their labels in the
+    request's language."""
+    from generator.web.access import can
+
+    def may_see(endpoint: str) -> bool:
+        needed = getattr(app.view_functions[endpoint], "required_role", None)
+        return needed is None or can(needed)
+
     return [
-        (endpoint, _(label)) for endpoint, label in NAVIGATION if endpoint in app.view_functions
+        (endpoint, _(label))
+        for endpoint, label in NAVIGATION
+        if endpoint in app.view_functions and may_see(endpoint)
     ]
 
 

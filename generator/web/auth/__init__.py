@@ -33,10 +33,11 @@ from generator.accounts import any_accounts, log_in, log_out
 from generator.i18n import _, ngettext
 from generator.web import access
 from generator.web.access import public
-from generator.web.auth import people
+from generator.web.auth import accounts_page, people
 from generator.web.auth.people import COOKIE, database
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+accounts_page.register_routes(bp)
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -216,3 +216,75 @@ def test_log_in_page_has_no_wcag_violations(page, accounts: Path) -> None:  # ty
     assert page.title() == "Logga in – uppdrag"
     assert page.get_by_role("status").inner_text() == "Du är utloggad."
     assert axe_violations(page) == []
+
+
+def test_a_forvaltare_manages_accounts_on_the_web(app: Flask, accounts: Path) -> None:
+    from generator.accounts import account_events
+
+    with open_db(accounts, actor="admin") as db:
+        add_user(db, "Frida", "förvaltare", PASSWORD)
+    anna = app.test_client()
+    log_in(anna)
+    assert "Konton" not in anna.get("/").get_data(as_text=True)  # not in a sekreterare's menu
+    assert anna.get("/konton").status_code == 403
+    frida = app.test_client()
+    log_in(frida, "Frida")
+    assert '<a href="/konton"' in frida.get("/").get_data(as_text=True)
+    token = csrf_token(frida, "/konton")
+    differ = frida.post(
+        "/konton",
+        data={
+            "name": "Nils",
+            "role": "läsare",
+            "password": PASSWORD,
+            "password2": "annat-lösen",
+            "csrf_token": token,
+        },
+    )
+    assert differ.status_code == 400 and "De två lösenorden skiljer sig åt." in differ.get_data(
+        as_text=True
+    )
+    added = frida.post(
+        "/konton",
+        data={
+            "name": "Nils",
+            "role": "läsare",
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    assert added.status_code == 303
+    frida.post("/konton/Nils", data={"action": "role", "role": "registrator", "csrf_token": token})
+    frida.post("/konton/anna", data={"action": "disable", "csrf_token": token})
+    assert anna.get("/").status_code == 303  # her open session stopped
+    with open_db(accounts) as db:
+        events = [(e["actor"], e["name"], e["event"]) for e in account_events(db)][3:]
+    assert events == [
+        ("Frida", "Nils", "added"),
+        ("Frida", "Nils", "role_set"),
+        ("Frida", "anna", "disabled"),
+    ]
+
+
+def test_accounts_page_has_no_wcag_violations(page, accounts: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.conftest import axe_violations
+
+    with open_db(accounts, actor="admin") as db:
+        add_user(db, "Frida", "förvaltare", PASSWORD)
+    page.goto("/logga-in")
+    page.get_by_label("Namn").fill("Frida")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.get_by_role("link", name="Konton").click()
+    page.wait_for_url(re.compile(r"/konton$"))
+    assert page.title() == "Konton – uppdrag"
+    assert axe_violations(page) == []
+    page.get_by_label("Namn", exact=True).fill("Nils")
+    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
+    page.get_by_label("Upprepa lösenordet").fill("något annat")
+    page.get_by_role("button", name="Lägg till kontot").click()
+    page.wait_for_url(re.compile(r"/konton$"))
+    assert "skiljer sig" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
