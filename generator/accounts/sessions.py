@@ -48,10 +48,11 @@ def log_in(
     now = clock.now()
     with db.write() as conn:
         state = throttle.state(conn, name, now)
-        if state.wait > timedelta(0):
+        wait = max(state.wait, throttle.address_wait(conn, address, now))
+        if wait > timedelta(0):
             outcome = "locked" if state.locked else "throttled"
             throttle.record(conn, name, address, outcome, now)
-            return LogIn(outcome, wait=state.wait)
+            return LogIn(outcome, wait=wait)
         attempt = throttle.begin(conn, name, address, now)
     found = password_hash(db, name)
     good = passwords.verify(found[1] if found else None, password)  # as slow when unknown

@@ -69,6 +69,26 @@ def state(conn: sqlite3.Connection, name: str, now: datetime) -> Throttle:
     return Throttle(count, max(last_failure + delay - now, timedelta(0)), False)
 
 
+#: Failures from one address within :data:`WINDOW`, over all names, after which that address
+#: waits :data:`MAX_WAIT` after each further failure (guessing one password for many names).
+ADDRESS_LIMIT = 30
+
+
+def address_wait(conn: sqlite3.Connection, address: str | None, now: datetime) -> timedelta:
+    """How long an address that failed too often, for any names, must wait now."""
+    if not address:
+        return timedelta(0)
+    placeholders = ", ".join("?" for _ in FAILURES)
+    count, last = conn.execute(
+        "SELECT COUNT(*), MAX(timestamp) FROM login_attempts"
+        f" WHERE address = ? AND timestamp >= ? AND outcome IN ({placeholders})",
+        (address, clock.stamp(now - WINDOW), *FAILURES),
+    ).fetchone()
+    if count < ADDRESS_LIMIT:
+        return timedelta(0)
+    return max(clock.parse(last) + MAX_WAIT - now, timedelta(0))
+
+
 def begin(conn: sqlite3.Connection, name: str, address: str | None, now: datetime) -> int:
     """Record an attempt as ``checking`` (a failure until it is known to be good); its id."""
     cursor = conn.execute(

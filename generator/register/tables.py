@@ -149,6 +149,7 @@ ACCOUNTS_AND_HISTORY = (
     )
     """,
     "CREATE INDEX login_attempts_name ON login_attempts (name, id)",
+    "CREATE INDEX login_attempts_address ON login_attempts (address, timestamp)",
     """
     CREATE TABLE web_sessions (
         token_hash TEXT    PRIMARY KEY,

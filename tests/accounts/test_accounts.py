@@ -192,3 +192,14 @@ def test_user_commands(tmp_path: Path, cheap_hashing, monkeypatch: pytest.Monkey
     import getpass
 
     assert {e["actor"] for e in events} == {getpass.getuser()}
+
+
+def test_one_address_guessing_many_names_is_slowed(db, fixed_clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    add_user(db, "anna", "sekreterare", PASSWORD)
+    for n in range(throttle.ADDRESS_LIMIT):
+        assert log_in(db, f"namn{n}", "Sommar2026!", "198.51.100.9").outcome == "wrong"
+    slowed = log_in(db, "anna", PASSWORD, "198.51.100.9")
+    assert slowed.outcome == "throttled" and slowed.wait == throttle.MAX_WAIT
+    assert log_in(db, "anna", PASSWORD, "198.51.100.10").outcome == "ok"  # others are not
+    fixed_clock.advance(seconds=61)
+    assert log_in(db, "anna", PASSWORD, "198.51.100.9").outcome == "ok"

@@ -1,10 +1,10 @@
 """Who is behind a request: the plug for :func:`generator.web.access.set_user_loader`.
 
 Without accounts in the workspace, the app serves the person at this machine (a request from a
-loopback address) under their OS user name with every role, as the command line does; anyone else
-is asked to log in, which says that accounts must first be set up.  Once any account exists,
-everybody logs in (or comes through a trusted proxy); the acting person's name then goes on every
-register event and every saved version.
+loopback address, not relayed by a proxy) under their OS user name with every role, as the
+command line does; anyone else is asked to log in, which says that accounts must first be set
+up.  Once any account exists, everybody logs in (or comes through a trusted proxy); the acting
+person's name then goes on every register event and every saved version.
 """
 
 from __future__ import annotations
@@ -43,8 +43,16 @@ def idle_timeout() -> timedelta:
     return timedelta(minutes=float(current_app.config.get("SESSION_IDLE_MINUTES", 30)))
 
 
-def _loopback(address: str | None) -> bool:
+#: Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever its peer.
+FORWARDED = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+
+
+def _at_this_machine() -> bool:
+    """Whether the request comes from this machine itself, not through a proxy on it."""
+    if any(name in request.headers for name in FORWARDED):
+        return False
     try:
+        address = request.remote_addr
         return address is not None and ipaddress.ip_address(address).is_loopback
     except ValueError:
         return False
@@ -64,7 +72,7 @@ def load_user() -> access.User | None:
         return access.User(account.name, account.role)
     if not any_accounts(db):
         g.auth_mode = "local"
-        return access.local_user() if _loopback(request.remote_addr) else None
+        return access.local_user() if _at_this_machine() else None
     g.auth_mode = "session"
     account = session_account(db, request.cookies.get(COOKIE), idle_timeout())
     return None if account is None else access.User(account.name, account.role)

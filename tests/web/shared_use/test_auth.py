@@ -44,6 +44,8 @@ def test_without_accounts_this_machine_uses_the_app_without_log_in(client: Flask
     # but only this machine: another address is sent to log in
     remote = client.get("/", environ_base={"REMOTE_ADDR": "192.0.2.10"})
     assert remote.status_code == 303 and "/logga-in" in remote.headers["Location"]
+    relayed = client.get("/", headers={"X-Forwarded-For": "192.0.2.10"})  # a proxy on this host
+    assert relayed.status_code == 303
 
 
 def test_once_accounts_exist_everyone_logs_in(client: FlaskClient, accounts: Path) -> None:
