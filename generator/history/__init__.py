@@ -17,6 +17,7 @@ from generator.history.versions import (
     notice_all,
     restore,
     save,
+    save_file,
     version,
     versions,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "notice_all",
     "restore",
     "save",
+    "save_file",
     "unified",
     "version",
     "versions",

@@ -319,3 +319,21 @@ def restore(
         origin="restored",
         restored_from=old.id,
     )
+
+
+def save_file(
+    workspace: Workspace,
+    path: Path,
+    data: bytes | str,
+    *,
+    base: str | None,
+    author: str | None = None,
+    reason: str = "",
+    register: Path | str | None = None,
+) -> Version:
+    """:func:`save` with the workspace's database opened here (``register``: as ``--register``),
+    for the plain functions that save a data file (the council editor, the clause library)."""
+    from generator.main import register_path
+
+    with WorkspaceDB(register_path(workspace, register and str(register)), author) as db:
+        return save(db, workspace, path, data, base=base, reason=reason, author=author or None)

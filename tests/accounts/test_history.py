@@ -202,3 +202,17 @@ def test_no_edit_is_lost_in_many_interleavings(ws: Workspace) -> None:
                 lost.append(f"trial {trial}: version {after.number} dropped {before.number}")
     print(f"\nconcurrent-edit trials: {TRIALS} × {EDITORS} editors, lost edits: {len(lost)}")
     assert lost == []
+
+
+def test_save_file_opens_the_workspaces_database(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UPPDRAG_REGISTER", raising=False)
+    path = ws.settings_path
+    text = path.read_text(encoding="utf-8")
+    saved = history.save_file(
+        ws, path, text + "# x\n", base=history.digest(text.encode()), author="Frida", reason="r"
+    )
+    assert (saved.number, saved.author, saved.reason) == (2, "Frida", "r")
+    with _db(ws, "check") as db:  # output/diarium.sqlite, the default register
+        assert [v.author for v in history.versions(db, ws, path)][-1] == "Frida"
