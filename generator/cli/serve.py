@@ -70,7 +70,22 @@ def serve(
             folder=root, address=address
         )
     )
+    click.echo(_access_note())
     waitress.serve(app, host=host, port=port, threads=threads, ident="uppdrag")
+
+
+def _access_note() -> str:
+    """Who may come in: everyone logs in once accounts exist, else only this machine."""
+    from generator.accounts import any_accounts, open_db
+    from generator.main import register_path
+
+    with open_db(register_path(workspace(), None)) as db:
+        if any_accounts(db):
+            return _("Accounts are set up: everyone logs in.")
+    return _(
+        "No accounts: only this machine is served, without log-in "
+        "(uppdrag user add NAME --role ROLE sets them up)."
+    )
 
 
 def _allowed_hosts(host: str) -> tuple[str, ...]:

@@ -203,3 +203,36 @@ def test_one_address_guessing_many_names_is_slowed(db, fixed_clock: Clock) -> No
     assert log_in(db, "anna", PASSWORD, "198.51.100.10").outcome == "ok"  # others are not
     fixed_clock.advance(seconds=61)
     assert log_in(db, "anna", PASSWORD, "198.51.100.9").outcome == "ok"
+
+
+def test_serve_says_who_may_come_in_and_checks_proxy_addresses(
+    tmp_path: Path,
+    cheap_hashing,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import shutil
+
+    import waitress
+
+    from generator.accounts import open_db
+
+    repo = Path(__file__).resolve().parents[2]
+    for name in ("data", "templates"):
+        shutil.copytree(repo / name, tmp_path / name)
+    monkeypatch.delenv("UPPDRAG_REGISTER", raising=False)
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append({"app": app, **kw}))
+    code, out = _run(["serve", "--port", "8099"], tmp_path)
+    assert code == 0 and "Inga konton: bara den här datorn" in out
+    with open_db(tmp_path / "output" / "diarium.sqlite") as database:
+        add_user(database, "anna", "läsare", PASSWORD)
+    args = ["serve", "--trust-proxy", "10.0.0.0/24", "--user-header", "X-Remote-User"]
+    code, out = _run([*args, "--server-name", "uppdrag.region.se"], tmp_path)
+    assert code == 0 and "Det finns konton: alla loggar in." in out
+    config = served[-1]["app"].config  # type: ignore[attr-defined]
+    assert config["TRUSTED_PROXIES"] == ("10.0.0.0/24",)
+    assert config["PROXY_USER_HEADER"] == "X-Remote-User"
+    assert "uppdrag.region.se" in config["ALLOWED_HOSTS"]
+    code, out = _run(["serve", "--trust-proxy", "proxyn"], tmp_path)
+    assert code == 2 and "”proxyn” är ingen IP-adress" in out
+    assert len(served) == 2
