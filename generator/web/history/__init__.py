@@ -187,8 +187,8 @@ def _notice_hand_edits() -> None:
     that two hand edits in a row are both kept even if nobody opens the history between them."""
     from flask import current_app
 
-    if request.endpoint == "static" or request.endpoint is None:
-        return
+    if request.endpoint == "static" or request.endpoint is None or current_user() is None:
+        return  # nobody logged in: nothing is recorded on their behalf
     state = current_app.extensions.setdefault("uppdrag_history", {"last": 0.0})
     now = time.monotonic()
     if now - state["last"] < NOTICE_EVERY:
