@@ -48,3 +48,59 @@ def councils(workspace: Workspace, register: Register) -> list[CouncilRow]:
             CouncilRow(council_id(path), name, path, latest.get(council_id(path)), problems)
         )
     return rows
+
+
+@dataclass
+class Checked:
+    """What ``uppdrag check`` finds, by council (its file's id) and for the shared files."""
+
+    errors: dict[str, list[str]]
+    warnings: dict[str, list[str]]
+    general_errors: list[str]
+    general_warnings: list[str]
+
+
+_checked: dict[str, tuple[tuple[object, ...], Checked]] = {}
+
+
+def _stamp(workspace: Workspace) -> tuple[object, ...]:
+    """What the findings depend on: every data file's and the template's size and time."""
+    paths = [workspace.settings_path, workspace.library_path, workspace.template_path]
+    paths += workspace.council_files()
+    out: list[object] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            out.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            out.append((str(path), None))
+    return tuple(out)
+
+
+def checked(workspace: Workspace) -> Checked:
+    """``uppdrag check`` of the whole workspace, grouped by council, made again only when a
+    file changed (a check reads every file: too slow to repeat on every start page)."""
+    from generator.check import check
+    from generator.loader import display_path
+
+    stamp = _stamp(workspace)
+    key = str(workspace.root.resolve())
+    found = _checked.get(key)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    findings = check(workspace, [])
+    by_file = {display_path(p): council_id(p) for p in workspace.council_files()}
+    result = Checked({}, {}, [], [])
+    for problems, per_council, general in (
+        (findings.errors, result.errors, result.general_errors),
+        (findings.warnings, result.warnings, result.general_warnings),
+    ):
+        for problem in problems:
+            council = by_file.get(problem.file)
+            if council is None:
+                general.append(str(problem))
+            else:
+                location = f"{problem.field}: " if problem.field else ""
+                per_council.setdefault(council, []).append(location + problem.message)
+    _checked[key] = (stamp, result)
+    return result

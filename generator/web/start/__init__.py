@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from generator import overview
 from generator.web.access import requires
@@ -14,5 +14,11 @@ bp = Blueprint("start", __name__, template_folder="templates")
 @bp.get("/")
 @requires("läsare")
 def index() -> str:
-    rows = overview.councils(get_workspace(), get_register())
-    return render_template("start/index.html", rows=rows)
+    workspace = get_workspace()
+    rows = overview.councils(workspace, get_register())
+    return render_template(
+        "start/index.html",
+        rows=rows,
+        checked=overview.checked(workspace),
+        has=set(current_app.view_functions),
+    )
