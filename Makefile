@@ -69,6 +69,7 @@ template: $(STAMP)
 bench: all
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_reissue.py --councils 1000 --jobs 2
+	$(BIN)/python benchmarks/bench_web.py --councils 25,1000
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -436,12 +436,12 @@ def diarium_rows(workspace: Workspace, *, register: Path | None = None) -> list[
 
 def _recipient(workspace: Workspace, council: str) -> str:
     """The recipient (uppdragstagare) as the council file names it, else the council id."""
-    from generator.loader import load_yaml
+    from generator.datacache import read_data
 
     path = workspace.councils_dir / f"{council}.yaml"
     try:
-        return str(load_yaml(path).data.get("uppdragstagare") or council)
-    except (DataError, AttributeError):
+        return str(read_data(path).get("uppdragstagare") or council)
+    except (DataError, AttributeError, OSError):
         return council
 
 

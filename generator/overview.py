@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.clauses import council_id
+from generator.datacache import read_data
 from generator.exceptions import DataError
-from generator.loader import load_yaml
 from generator.register import Issue, Register
 from generator.workspace import Workspace
 
@@ -30,7 +30,7 @@ class CouncilRow:
 def _name_of(path: Path) -> tuple[str, list[str]]:
     """The council's name as its file gives it, and the file's problems if it cannot be read."""
     try:
-        data = load_yaml(path).data
+        data = read_data(path)  # read again only when the file changed
     except DataError as err:
         return "", [str(p) for p in err.problems]
     name = data.get("namn") if isinstance(data, dict) else None

@@ -111,26 +111,10 @@ def register_show(dnr: str, register: Path | None) -> None:
 
 
 def _describe_event(event: dict[str, Any]) -> str:
-    """One line of a number's history, in the registrar's words."""
-    detail = event.get("detail") or {}
-    path = display(Path(detail["path"])) if detail.get("path") else ""
-    texts = {
-        "reserved": _("number taken for {subject}").format(subject=detail.get("subject", "")),
-        "written": _("file written: {path}").format(path=path),
-        "superseded": _("superseded by {dnr}: {reason}").format(
-            dnr=detail.get("by", ""), reason=detail.get("reason") or "–"
-        ),
-        "supersede_skipped": _(
-            "the number it replaces was not superseded (status {status})"
-        ).format(status=detail.get("status", "")),
-        "voided": _("voided: {reason}").format(reason=detail.get("reason", "")),
-        "pending_file_dropped": _("an unwritten file was dropped: {path}").format(path=path),
-        "decided_reserved": _("decision date {date} to be written: {path}").format(
-            date=detail.get("decided", ""), path=path
-        ),
-        "set_next": _("next number set to {serial}").format(serial=detail.get("next", "")),
-    }
-    return texts.get(event["event"], event["event"])
+    """One line of a number's history, in the registrar's words (shared with the web)."""
+    from generator.diarium import describe_event
+
+    return describe_event(event, lambda path: display(path))
 
 
 @register.command("void", help=_("Void (makulera) a number, with a reason. Nothing is deleted."))

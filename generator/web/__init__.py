@@ -20,7 +20,16 @@ from generator.i18n import N_, _
 
 #: The blueprints, one per area, each a package of this one exposing ``bp``.  Registered in this
 #: order; the start page first.
-BLUEPRINTS = ("start", "councils", "importing", "diarium", "library", "auth", "history")
+BLUEPRINTS = (
+    "start",
+    "councils",
+    "importing",
+    "diarium",
+    "library",
+    "auth",
+    "progress",
+    "history",
+)
 
 #: Uploads (an imported .docx) are refused above this size before they are read.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
