@@ -206,11 +206,19 @@ def _write_file(path: Path, data: bytes) -> None:
     """Replace ``path`` atomically and durably: a reader sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o777)  # keep the file's permissions
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def save(
@@ -337,3 +345,25 @@ def save_file(
 
     with WorkspaceDB(register_path(workspace, register and str(register)), author) as db:
         return save(db, workspace, path, data, base=base, reason=reason, author=author or None)
+
+
+def record_written(
+    workspace: Workspace,
+    path: Path,
+    *,
+    author: str | None,
+    reason: str = "",
+    register: Path | str | None = None,
+) -> Version | None:
+    """Keep a data file that another function just wrote (a new council, an import) as a
+    version saved by ``author``; None when its content is already the last version."""
+    from generator.main import register_path
+
+    name = key(workspace, path)
+    with WorkspaceDB(register_path(workspace, register and str(register)), author) as db:
+        with db.write() as conn:
+            data = read_bytes(workspace.root / name)
+            latest = _latest(conn, name)
+            if data is None or (latest is not None and latest.sha256 == digest(data)):
+                return None
+            return _insert(conn, name, data, author or db.actor, reason, "saved")

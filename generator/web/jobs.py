@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator import i18n
+from generator import acting, i18n
 from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
 from generator.register import pid_alive
@@ -325,6 +325,7 @@ def _clear_old(state: Path) -> None:
 
 def _run(state: Path, job: Job, work: Work, language: str) -> None:
     token = i18n.set_language(language)
+    acting_token = acting.begin(job.user)  # the register records who started the job
     progress = JobProgress(state, job)
     try:
         job.result = work(progress)
@@ -347,6 +348,7 @@ def _run(state: Path, job: Job, work: Work, language: str) -> None:
         finally:
             _release(state, job.id)
             i18n.reset_language(token)
+            acting.end(acting_token)
 
 
 def _write_report(state: Path, job: Job) -> Path:
