@@ -109,7 +109,12 @@ def save(council: str):  # type: ignore[no-untyped-def]
         flash(_("Saved.") if state.status == "saved" else _("Nothing was changed."), "success")
         return redirect(url_for("councils.edit", council=council, _anchor="radform"))
     if state.status == "conflict":
-        return render_template("councils/conflict.html", council=council, state=state), 409
+        from generator.history import versions
+        from generator.web.auth.people import database
+
+        saved = versions(database(), get_workspace(), path)  # a hand edit is kept here too
+        now = saved[-1] if saved else None
+        return render_template("councils/conflict.html", council=council, state=state, now=now), 409
     return _page(council, path, state, 422 if state.status == "invalid" else 200)
 
 

@@ -159,6 +159,17 @@ def confirm(token: str) -> Response:
         get_workspace(), path, register=None if register is None else Path(register)
     )
     shutil.rmtree(path.parent, ignore_errors=True)
+    from generator.history import record_written
+    from generator.web.access import current_user
+
+    person = current_user()
+    record_written(
+        get_workspace(),
+        imported.council_file,
+        author=person.name if person else None,
+        reason=_("imported from {file}").format(file=path.name),
+        register=register,
+    )
     if imported.earlier is not None and imported.earlier.dnr:
         flash(
             _("The council {council} is saved and {dnr} is recorded in the register.").format(
