@@ -18,6 +18,7 @@ that object writes the job state.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -25,7 +26,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -321,6 +322,36 @@ def _clear_old(state: Path) -> None:
                 path.unlink()
         except FileNotFoundError:
             pass
+
+
+@contextlib.contextmanager
+def exclusive(state: Path, kind: str, title: str, user: str) -> Iterator[Job]:
+    """Hold the workspace's job lock for short work done inside the request (an import), so that
+    it and a background job (a re-issue) never run at once: :class:`JobBusy`, naming who runs
+    what, for whichever comes second."""
+    job = Job(
+        id=new_id(),
+        kind=kind,
+        title=title,
+        user=user,
+        started=_now(),
+        pid=os.getpid(),
+        host=socket.gethostname(),
+    )
+    _take_lock(state, job.id)
+    try:
+        save(state, job)
+        yield job
+        job.status = "done"
+    except BaseException:
+        job.status = "failed"
+        raise
+    finally:
+        job.finished = _now()
+        try:
+            save(state, job)
+        finally:
+            _release(state, job.id)
 
 
 def _run(state: Path, job: Job, work: Work, language: str) -> None:

@@ -153,16 +153,19 @@ def _read(path: Path) -> dict[str, Any]:
 @bp.post("/<token>/spara")
 @requires("förvaltare")
 def confirm(token: str) -> Response:
-    path = _upload(token)
-    register = register_option()
-    imported = work.import_mandate(
-        get_workspace(), path, register=None if register is None else Path(register)
-    )
-    shutil.rmtree(path.parent, ignore_errors=True)
     from generator.history import record_written
+    from generator.web import jobs
     from generator.web.access import current_user
 
+    path = _upload(token)
+    register = register_option()
     person = current_user()
+    title = _("Import of {file}").format(file=path.name)
+    with jobs.exclusive(state_dir(), "import", title, person.name if person else "?"):
+        imported = work.import_mandate(
+            get_workspace(), path, register=None if register is None else Path(register)
+        )
+    shutil.rmtree(path.parent, ignore_errors=True)
     record_written(
         get_workspace(),
         imported.council_file,

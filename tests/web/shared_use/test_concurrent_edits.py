@@ -262,3 +262,68 @@ def test_two_browser_contexts_edit_the_same_council(  # type: ignore[no-untyped-
     assert "text: 6 ggr/år" in text and "10 ggr/år" not in text
     for tab in pages:
         tab.context.close()
+
+
+def test_an_import_and_a_reissue_never_run_at_once(
+    app: Flask, web_workspace: Path, people: Path
+) -> None:
+    import datetime as dt
+    import io
+    import shutil
+    import threading
+
+    from generator import main
+    from generator.web import jobs
+    from tests.web.conftest import REPO
+
+    source = web_workspace.parent / "kalla"
+    for name in ("data", "templates"):
+        shutil.copytree(REPO / name, source / name)
+    [written] = main.render(
+        Workspace(source),
+        ["primarvard"],
+        date=dt.date(2025, 9, 29),
+        dnr="RS 2025-03200",
+        register=source / "kalla.sqlite",
+    )
+    (web_workspace / "data" / "councils" / "primarvard.yaml").unlink()
+    with open_db(people, actor="admin") as db:
+        add_user(db, "Greta", "förvaltare", PASSWORD)
+    greta = logged_in(app, "Greta")
+    token = csrf_token(greta, "/import/")
+    shown = greta.post(
+        "/import/",
+        data={"csrf_token": token, "document": (io.BytesIO(written.path.read_bytes()), "p.docx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    action = shown.split('action="/import/', 1)[1].split('"', 1)[0]
+    state = web_workspace / ".uppdrag"
+    gate = threading.Event()
+    running = jobs.start(
+        state, "reissue", "Ny utgivning av uppdragen", "Frida", lambda p: gate.wait(10) and {}
+    )
+    try:
+        refused = greta.post(f"/import/{action}", data={"csrf_token": token})
+        assert refused.status_code == 409
+        assert "Frida kör ”Ny utgivning av uppdragen”" in refused.get_data(as_text=True)
+        assert not (web_workspace / "data" / "councils" / "primarvard.yaml").exists()
+    finally:
+        gate.set()
+    jobs.wait(state, running.id)
+    # while an import holds the workspace, a re-issue is refused the same way
+    frida = logged_in(app, "Frida")
+    token_f = csrf_token(frida, "/bibliotek/omutgivning")
+    with jobs.exclusive(state, "import", "Import av p.docx", "Greta"):
+        blocked = frida.post(
+            "/bibliotek/omutgivning/kor",
+            data={"csrf_token": token_f, "reason": "R", "date": "2026-03-01"},
+        )
+        assert blocked.status_code == 409
+        assert "Greta kör ”Import av p.docx”" in blocked.get_data(as_text=True)
+    saved = greta.post(f"/import/{action}", data={"csrf_token": token})
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    with open_db(people) as db:
+        found = history.versions(
+            db, Workspace(web_workspace), web_workspace / "data/councils/primarvard.yaml"
+        )
+    assert [(v.origin, v.author) for v in found] == [("saved", "Greta")]
