@@ -174,3 +174,41 @@ def test_role_matrix(app: Flask, web_workspace: Path, people: Path) -> None:
     print("\n".join(failures[:40]))
     assert failures == []
     assert cells == total
+
+
+def test_each_role_sees_only_what_it_may_do_in_a_real_browser(  # type: ignore[no-untyped-def]
+    page, app: Flask, people: Path
+) -> None:
+    """In Chromium, per role: the buttons and links of actions above the role are not shown, and
+    the pages have no WCAG violations."""
+    import re
+
+    from tests.web.conftest import axe_violations
+
+    pages = ("/", "/rad/onkologi", "/diarium/", "/bibliotek/klausul/syfte.samverka")
+    above = {  # what only a role at least this high may see
+        "sekreterare": ("button:text-is('Spara')", "a:text-is('Nytt råd')"),
+        "registrator": ("a[href='/diarium/nasta-nummer']",),
+        "förvaltare": (
+            "a[href='/konton']",
+            "a[href='/import/']",
+            "button:text-is('Visa ändringarna')",
+        ),
+    }
+    for role in ROLES:
+        page.context.clear_cookies()
+        page.goto("/logga-in")
+        page.get_by_label("Namn").fill(f"person-{role}")
+        page.get_by_label("Lösenord").fill(PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url(re.compile(r"/$"))
+        seen: set[str] = set()
+        for url in pages:
+            page.goto(url)
+            assert axe_violations(page) == [], (role, url)
+            for needed, selectors in above.items():
+                for selector in selectors:
+                    if page.locator(selector).count():
+                        seen.add(needed)
+                        assert allows(role, needed), (role, url, selector)
+        assert seen == {n for n in above if allows(role, n)}, role  # and the allowed ones show
