@@ -221,3 +221,28 @@ def test_history_pages_in_a_real_browser(page, web_workspace: Path, people: Path
     page.wait_for_url(re.compile(r"/historik/rad/onkologi$"))
     assert page.get_by_role("status").inner_text() == "Version 1 är återställd som version 6."
     assert axe_violations(page) == []
+
+
+def test_no_restore_while_a_reissue_runs(app: Flask, web_workspace: Path, people: Path) -> None:
+    import threading
+
+    from generator.web import jobs
+
+    texts = three_saves(web_workspace, people)
+    state = web_workspace / ".uppdrag"
+    gate = threading.Event()
+    running = jobs.start(state, "reissue", "Ny utgivning", "Frida", lambda p: gate.wait(10) and {})
+    try:
+        anna = logged_in(app, "Anna Berg")
+        token = csrf_token(anna, "/historik/rad/onkologi")
+        base = history.digest(texts[-1].encode())
+        refused = anna.post(
+            "/historik/rad/onkologi/aterstall/1", data={"csrf_token": token, "base": base}
+        )
+        assert refused.status_code == 409
+        assert "Frida kör ”Ny utgivning”" in refused.get_data(as_text=True)
+        path = web_workspace / "data" / "councils" / "onkologi.yaml"
+        assert path.read_text(encoding="utf-8") == texts[-1]
+    finally:
+        gate.set()
+    jobs.wait(state, running.id)
