@@ -91,3 +91,20 @@ class ConversionError(UppdragError):
     """LibreOffice is missing or failed to convert a document."""
 
     exit_code = 4
+
+
+class EditConflict(UppdragError):
+    """A save on top of a newer version than the one the form was loaded from (another person,
+    another tab, or a hand edit on disk): refused, nothing written, and both versions are kept
+    here so that the person can merge them."""
+
+    exit_code = 1
+
+    def __init__(
+        self, message: str, *, path: str, mine: str, theirs: str | None, current: object = None
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.mine = mine
+        self.theirs = theirs
+        self.current = current  # the history's Version of what is on disk now, if recorded

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import fastyaml
+from generator import fastyaml, history
 from generator.datacache import read_data
 from generator.diff import WordOp, word_diff
-from generator.exceptions import DataError, RegisterError, UsageError
+from generator.exceptions import DataError, EditConflict, RegisterError, UsageError
 from generator.i18n import _
 from generator.loader import RAW_BAD_CHAR, _parse, _yaml, display_path, read_text
 from generator.schema import LIBRARY_SCHEMA, holds, validate
@@ -272,12 +272,22 @@ def _library_data(workspace: Workspace) -> dict[str, Any]:
     return dict(data) if isinstance(data, dict) else {}
 
 
-def save_text(workspace: Workspace, clause_id: str, text: str, expected: str) -> Path:
+def save_text(
+    workspace: Workspace,
+    clause_id: str,
+    text: str,
+    expected: str,
+    *,
+    author: str | None = None,
+    register: Path | None = None,
+) -> Path:
     """Write a clause's new text into the library, if the file is still at ``expected``.
 
     Atomic (a temporary file renamed over the library), under a short lock so that two saves
-    cannot both pass the version check; refused with :class:`RegisterError` when the library
-    changed since it was read, so that nobody's change is lost.
+    cannot both pass the version check; refused with :class:`EditConflict` (both versions of the
+    clause) when the library changed since it was read, so that nobody's change is lost.  The
+    save goes through :func:`generator.history.save_file`: the version before it is kept, with
+    ``author`` (``register``: the database).
     """
     path = workspace.library_path
     new = normalise(text)
@@ -285,23 +295,38 @@ def save_text(workspace: Workspace, clause_id: str, text: str, expected: str) ->
         raise UsageError(_("the clause's text cannot be empty"))
     with _locked(path):
         if version(path) != expected:
-            raise RegisterError(
+            theirs = library_clauses(workspace)[0].get(clause_id)
+            raise EditConflict(
                 _(
                     "{path} was changed by someone else since you opened it; nothing was saved. "
                     "Open the clause again and make your change there."
-                ).format(path=display_path(path))
+                ).format(path=display_path(path)),
+                path=display_path(path),
+                mine=new,
+                theirs=theirs if isinstance(theirs, str) else None,
             )
+        before = path.read_bytes()
         candidate = _new_library_text(path, clause_id, new)
         _check(path, candidate)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(candidate)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+            history.save_file(
+                workspace,
+                path,
+                candidate.encode("utf-8"),
+                base=history.digest(before),
+                author=author,
+                reason=_("clause {id}").format(id=clause_id),
+                register=register,
+            )
+        except EditConflict as err:  # written by another process meanwhile
+            theirs = library_clauses(workspace)[0].get(clause_id)
+            raise EditConflict(
+                str(err),
+                path=err.path,
+                mine=new,
+                theirs=theirs if isinstance(theirs, str) else None,
+                current=err.current,
+            ) from None
     return path
 
 

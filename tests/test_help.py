@@ -55,6 +55,15 @@ ALIKE = {
     "uppdrag",  # the program
     "uppdragshandlingar",  # the Swedish word, explained in the English help
     "makulera",
+    # The roles of the web front end are Swedish words in both languages (see GLOSSARY.md).
+    "läsare",
+    "sekreterare",
+    "registrator",
+    "förvaltare",
+    "proxy",  # Swedish too
+    "via",  # Swedish too
+    "REMOTE",  # REMOTE_USER, the variable a proxy sets: what the user types
+    "USER",
     "original",  # Swedish too: the imported original document
     "prefix",  # Swedish too: the diary series prefix
     "diarium",

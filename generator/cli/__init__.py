@@ -16,7 +16,7 @@ from generator.i18n import _, install_click_translations
 # commands are built.
 install_click_translations()
 
-from generator.cli import data, diarium, documents, init, pdf, serve  # noqa: E402
+from generator.cli import data, diarium, documents, init, pdf, serve, user  # noqa: E402
 from generator.cli.base import Group  # noqa: E402
 
 
@@ -45,5 +45,6 @@ for command in (
     diarium.verify,
     diarium.register,
     serve.serve,
+    user.user,
 ):
     main.add_command(command)

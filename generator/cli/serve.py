@@ -38,21 +38,72 @@ from generator.i18n import _
     metavar="N",
     help=_("How many requests are served at once."),
 )
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--trust-proxy",
+    "proxies",
+    multiple=True,
+    metavar=_("ADDRESS"),
+    help=_(
+        "Address (or network, e.g. 10.0.0.0/24) of a reverse proxy whose user name and "
+        "forwarded headers are believed; may be given more than once."
+    ),
+)
+@click.option(
+    "--user-header",
+    default="REMOTE_USER",
+    metavar=_("HEADER"),
+    show_default=True,
+    help=_("Where the trusted proxy puts the user name: REMOTE_USER or a header name."),
+)
+@click.option(
+    "--server-name",
+    "names",
+    multiple=True,
+    metavar=_("NAME"),
+    help=_("A further host name the server answers to (the name people use via the proxy)."),
+)
+def serve(
+    host: str,
+    port: int,
+    threads: int,
+    proxies: tuple[str, ...] = (),
+    user_header: str = "REMOTE_USER",
+    names: tuple[str, ...] = (),
+) -> None:
     import waitress
 
     from generator.web import create_app
 
     root = workspace().root
     workspace().load_settings()  # refuse at once, with the usual message, outside a workspace
-    app = create_app(root, {"ALLOWED_HOSTS": _allowed_hosts(host)})
+    config = {
+        "ALLOWED_HOSTS": tuple(sorted({*_allowed_hosts(host), *names})),
+        "TRUSTED_PROXIES": _networks(proxies),
+        "PROXY_USER_HEADER": user_header,
+    }
+    app = create_app(root, config)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     click.echo(
         _("uppdrag serves {folder} at {address} (Ctrl+C stops it)").format(
             folder=root, address=address
         )
     )
+    click.echo(_access_note())
     waitress.serve(app, host=host, port=port, threads=threads, ident="uppdrag")
+
+
+def _access_note() -> str:
+    """Who may come in: everyone logs in once accounts exist, else only this machine."""
+    from generator.accounts import any_accounts, open_db
+    from generator.main import register_path
+
+    with open_db(register_path(workspace(), None)) as db:
+        if any_accounts(db):
+            return _("Accounts are set up: everyone logs in.")
+    return _(
+        "No accounts: only this machine is served, without log-in "
+        "(uppdrag user add NAME --role ROLE sets them up)."
+    )
 
 
 def _allowed_hosts(host: str) -> tuple[str, ...]:
@@ -65,3 +116,21 @@ def _allowed_hosts(host: str) -> tuple[str, ...]:
 
         names.update({socket.gethostname(), socket.getfqdn()})
     return tuple(sorted(names))
+
+
+def _networks(proxies: tuple[str, ...]) -> tuple[str, ...]:
+    """The proxy addresses, checked now so that a typo is a clear error, not a silent no."""
+    import ipaddress
+
+    from generator.exceptions import UsageError
+
+    for address in proxies:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise UsageError(
+                _("“{address}” is not an IP address or network (--trust-proxy).").format(
+                    address=address
+                )
+            ) from None
+    return proxies

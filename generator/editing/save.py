@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import history
 from generator.clauses import build_mandate
 from generator.editing import document as doc
 from generator.editing import shared
 from generator.editing.edits import Edit, apply
-from generator.exceptions import DataError, Problem
+from generator.exceptions import DataError, EditConflict, Problem
 from generator.loader import Loaded, display_path, load_yaml, read_text
 from generator.model import Mandate
 from generator.workspace import Library, Workspace
@@ -117,11 +118,15 @@ def save_council(
     *,
     workspace: Workspace | None = None,
     base: str | None = None,
+    reason: str = "",
+    register: Path | None = None,
 ) -> SaveResult:
     """Apply ``edits`` to the council file ``path`` as it was at ``expected_version`` and save it.
 
     ``base`` is the text the form was loaded from (when the form carries it): on a conflict the
     edits are applied to it, so that the secretary's version can be shown beside the file's.
+    The file is written through :func:`generator.history.save_file`: the version before it is
+    kept in the history with ``author``, time and ``reason`` (``register``: the database).
     """
     ws = workspace or Workspace(path.resolve().parents[2])
     library, settings = shared.library(ws), shared.settings(ws)
@@ -154,7 +159,21 @@ def save_council(
         )
         if result.status == "saved":
             data = text.encode("utf-8")
-            write_atomic(path, data)
+            try:
+                history.save_file(
+                    ws, path, data, base=version, author=author, reason=reason, register=register
+                )
+            except EditConflict as err:  # written by another process after it was read here
+                return SaveResult(
+                    "conflict",
+                    path,
+                    author,
+                    doc.version_of((err.theirs or "").encode("utf-8")),
+                    expected_version,
+                    text,
+                    base or "",
+                    err.theirs or "",
+                )
             result.version = doc.version_of(data)
             _checked.add(result.version)
             # Parsed from the text written and never dumped: the page after the save reads it.

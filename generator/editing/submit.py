@@ -45,7 +45,13 @@ def open_form(workspace: Workspace, path: Path) -> Submission:
     return Submission("loaded", text, version, "", build_form(document, shared.library(workspace)))
 
 
-def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: str) -> Submission:
+def submit(
+    workspace: Workspace,
+    path: Path,
+    posted: Mapping[str, str],
+    author: str,
+    register: Path | None = None,
+) -> Submission:
     base = posted.get("base", "").replace("\r\n", "\n")
     version = posted.get("version", "")
     if doc.version_of(base.encode("utf-8")) != version:
@@ -70,7 +76,16 @@ def submit(workspace: Workspace, path: Path, posted: Mapping[str, str], author: 
         focus, button = focus_after(document, action)
         form = build_form(document, library)
         return Submission("pending", base, version, dumps(pending), form, None, focus, button)
-    result = save_council(path, pending + texts, version, author, workspace=workspace, base=base)
+    result = save_council(
+        path,
+        pending + texts,
+        version,
+        author,
+        workspace=workspace,
+        base=base,
+        reason=posted.get("reason", "").strip()[:500],
+        register=register,
+    )
     if result.status == "invalid":
         form = build_form(result.document, library, result.problems, display=display_path(path))
         return Submission("invalid", base, version, dumps(pending), form, result)

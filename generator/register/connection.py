@@ -71,6 +71,7 @@ class Connection:
         *,
         documents: str | os.PathLike[str] | None = None,
         root: str | os.PathLike[str] | None = None,
+        actor: str | None = None,
     ) -> None:
         """Open the register at ``path``, creating it if it is new.
 
@@ -82,6 +83,9 @@ class Connection:
         that a moved or restored workspace still verifies (paths recorded absolute by an older
         version are made relative on open).  Without it, paths are recorded absolute, and
         relative ones are read from the register's folder's parent (``output/..``).
+
+        ``actor`` is the person recorded on its events (default: the person acting, see
+        :mod:`generator.acting`).
         """
         self.path = os.fspath(path)
         self._root = Path(os.path.abspath(root)) if root is not None else None
@@ -94,7 +98,7 @@ class Connection:
         parent = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(parent, exist_ok=True)
         self._host = socket.gethostname()
-        self._actor = _actor()
+        self._actor = actor or _actor()
         try:
             self._conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None

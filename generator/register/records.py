@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
 import re
-import socket
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -111,12 +109,11 @@ def pid_alive(pid: int | None) -> bool:
 
 
 def _actor() -> str:
-    """Who made a change, for the event log: user@host:pid."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user name in some containers
-        user = "?"
-    return f"{user}@{socket.gethostname()}:{os.getpid()}"
+    """Who made a change, for the event log: the person acting (the logged-in person on the
+    web, else the OS user), see :mod:`generator.acting`."""
+    from generator.acting import person
+
+    return person()
 
 
 def _normalise_dnr(text: str) -> str:

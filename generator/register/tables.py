@@ -7,6 +7,8 @@ from datetime import timedelta
 STATUSES = ("pending", "utkast", "beslutad", "ersatt", "makulerad")
 FILE_KINDS = ("utkast", "beslutad")
 FILE_STATES = ("pending", "written")
+#: The roles of the people using the web front end, each allowed what the one before may do.
+ROLES = ("läsare", "sekreterare", "registrator", "förvaltare")
 
 
 #: A pending row older than this is considered abandoned even if its pid seems alive (the pid may
@@ -100,10 +102,93 @@ _SCHEMA = (
     """,
 )
 
+#: Version 4: the people who use the web front end, their sessions and log-in attempts, and the
+#: history of every data file (councils, clause library, settings).  Accounts are disabled, never
+#: deleted, so that every name in the record stays an account; versions are append-only.
+ACCOUNTS_AND_HISTORY = (
+    f"""
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+        role          TEXT    NOT NULL CHECK (role IN {ROLES!r}),
+        password_hash TEXT    NOT NULL,
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created       TEXT    NOT NULL,
+        changed       TEXT    NOT NULL
+    )
+    """,
+    """
+    CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+    BEGIN SELECT RAISE(ABORT, 'accounts are disabled, never deleted'); END
+    """,
+    """
+    CREATE TABLE account_events (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        timestamp TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        event     TEXT NOT NULL,
+        detail    TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    """
+    CREATE TRIGGER account_events_no_update BEFORE UPDATE ON account_events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+    """,
+    """
+    CREATE TRIGGER account_events_no_delete BEFORE DELETE ON account_events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+    """,
+    """
+    CREATE TABLE login_attempts (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        name      TEXT    NOT NULL COLLATE NOCASE,
+        address   TEXT,
+        timestamp TEXT    NOT NULL,
+        outcome   TEXT    NOT NULL
+    )
+    """,
+    "CREATE INDEX login_attempts_name ON login_attempts (name, id)",
+    "CREATE INDEX login_attempts_address ON login_attempts (address, timestamp)",
+    """
+    CREATE TABLE web_sessions (
+        token_hash TEXT    PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users (id),
+        created    TEXT    NOT NULL,
+        last_seen  TEXT    NOT NULL,
+        address    TEXT
+    )
+    """,
+    "CREATE INDEX web_sessions_user ON web_sessions (user_id)",
+    """
+    CREATE TABLE data_versions (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        path          TEXT    NOT NULL,
+        sha256        TEXT    NOT NULL,
+        content       BLOB    NOT NULL,
+        author        TEXT    NOT NULL,
+        timestamp     TEXT    NOT NULL,
+        reason        TEXT    NOT NULL DEFAULT '',
+        origin        TEXT    NOT NULL
+                      CHECK (origin IN ('found', 'saved', 'hand_edit', 'restored')),
+        restored_from INTEGER REFERENCES data_versions (id)
+    )
+    """,
+    "CREATE INDEX data_versions_path ON data_versions (path, id)",
+    """
+    CREATE TRIGGER data_versions_no_update BEFORE UPDATE ON data_versions
+    BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END
+    """,
+    """
+    CREATE TRIGGER data_versions_no_delete BEFORE DELETE ON data_versions
+    BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END
+    """,
+)
+
 #: Changes to the schema after version 1, applied in order to registers of an older version, each
 #: in the same write transaction as the version bump.  Append ``(version, statements)``; never
-#: edit a migration that has shipped.  Version numbers reserved for work in progress:
-#: 2 register integrity, 3 archive copies (PDF/A), 4 accounts and data history, 5 import originals.
+#: edit a migration that has shipped: 2 register integrity, 3 archive copies (PDF/A), 4 accounts
+#: and data history, 5 import originals.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     # 2 register integrity: file paths inside the workspace are recorded relative to it (the
     # connection rewrites old absolute ones on open, as only it knows the workspace); the
@@ -144,6 +229,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
+    (4, ACCOUNTS_AND_HISTORY),
     (
         5,
         # An imported original that is not itself the issue's file (a text export beside the

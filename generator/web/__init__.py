@@ -20,7 +20,16 @@ from generator.i18n import N_, _
 
 #: The blueprints, one per area, each a package of this one exposing ``bp``.  Registered in this
 #: order; the start page first.
-BLUEPRINTS = ("start", "councils", "importing", "diarium", "library", "auth", "progress")
+BLUEPRINTS = (
+    "start",
+    "councils",
+    "importing",
+    "diarium",
+    "library",
+    "auth",
+    "progress",
+    "history",
+)
 
 #: Uploads (an imported .docx) are refused above this size before they are read.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -69,13 +78,24 @@ NAVIGATION = (
     ("library.index", N_("Clause library")),
     ("diarium.index", N_("Register")),
     ("importing.index", N_("Import")),
+    ("history.index", N_("History")),
+    ("auth.accounts", N_("Accounts")),
 )
 
 
 def nav_links(app: Flask) -> list[tuple[str, str]]:
-    """The menu entries whose page exists, with their labels in the request's language."""
+    """The menu entries whose page exists and that the person may see, with their labels in the
+    request's language."""
+    from generator.web.access import can
+
+    def may_see(endpoint: str) -> bool:
+        needed = getattr(app.view_functions[endpoint], "required_role", None)
+        return needed is None or can(needed)
+
     return [
-        (endpoint, _(label)) for endpoint, label in NAVIGATION if endpoint in app.view_functions
+        (endpoint, _(label))
+        for endpoint, label in NAVIGATION
+        if endpoint in app.view_functions and may_see(endpoint)
     ]
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, g
 
-ROLES = ("läsare", "sekreterare", "registrator", "förvaltare")
+from generator.register.tables import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +88,12 @@ def requires(needed: str) -> Callable[[F], F]:
         return checked  # type: ignore[return-value]
 
     return decorate
+
+
+def public(view: F) -> F:
+    """Mark a view that everyone may reach, logged in or not (the log-in page itself)."""
+    view.required_role = None  # type: ignore[attr-defined]
+    return view
 
 
 def init_app(app: Flask) -> None:

@@ -32,12 +32,15 @@ def get_register() -> Register:
     """The register of this request, opened on first use and closed when the request ends."""
     if "register" not in g:
         from generator.main import register_path
+        from generator.web.access import current_user
 
         workspace = get_workspace()
+        user = current_user()  # the person on every event this request records
         g.register = Register(
             register_path(workspace, register_option()),
             documents=workspace.output_dir,
             root=workspace.root,
+            actor=user.name if user else None,
         )
     return g.register
 

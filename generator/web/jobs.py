@@ -18,6 +18,7 @@ that object writes the job state.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -25,13 +26,13 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator import i18n
+from generator import acting, i18n
 from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
 from generator.register import pid_alive
@@ -330,8 +331,39 @@ def _clear_old(state: Path) -> None:
             pass
 
 
+@contextlib.contextmanager
+def exclusive(state: Path, kind: str, title: str, user: str) -> Iterator[Job]:
+    """Hold the workspace's job lock for short work done inside the request (an import), so that
+    it and a background job (a re-issue) never run at once: :class:`JobBusy`, naming who runs
+    what, for whichever comes second."""
+    job = Job(
+        id=new_id(),
+        kind=kind,
+        title=title,
+        user=user,
+        started=_now(),
+        pid=os.getpid(),
+        host=socket.gethostname(),
+    )
+    _take_lock(state, job.id)
+    try:
+        save(state, job)
+        yield job
+        job.status = "done"
+    except BaseException:
+        job.status = "failed"
+        raise
+    finally:
+        job.finished = _now()
+        try:
+            save(state, job)
+        finally:
+            _release(state, job.id)
+
+
 def _run(state: Path, job: Job, work: Work, language: str) -> None:
     token = i18n.set_language(language)
+    acting_token = acting.begin(job.user)  # the register records who started the job
     progress = JobProgress(state, job)
     try:
         job.result = work(progress)
@@ -355,6 +387,7 @@ def _run(state: Path, job: Job, work: Work, language: str) -> None:
             _release(state, job.id)
             i18n.reset_language(token)
             _finished.get(job.id, threading.Event()).set()
+            acting.end(acting_token)
 
 
 def _write_report(state: Path, job: Job) -> Path:

@@ -107,12 +107,17 @@ def edit(council: str):  # type: ignore[no-untyped-def]
 @requires("sekreterare")
 def save(council: str):  # type: ignore[no-untyped-def]
     path = council_path(council)
-    state = submit(get_workspace(), path, request.form, _author())
+    state = submit(get_workspace(), path, request.form, _author(), _register())
     if state.status in ("saved", "unchanged"):
         flash(_("Saved.") if state.status == "saved" else _("Nothing was changed."), "success")
         return redirect(url_for("councils.edit", council=council, _anchor="radform"))
     if state.status == "conflict":
-        return render_template("councils/conflict.html", council=council, state=state), 409
+        from generator.history import versions
+        from generator.web.auth.people import database
+
+        saved = versions(database(), get_workspace(), path)  # a hand edit is kept here too
+        now = saved[-1] if saved else None
+        return render_template("councils/conflict.html", council=council, state=state, now=now), 409
     return _page(council, path, state, 422 if state.status == "invalid" else 200)
 
 
@@ -321,6 +326,11 @@ def create():  # type: ignore[no-untyped-def]
     path, problems = create_council(get_workspace(), values["id"], values["name"])
     if path is None:
         return render_template("councils/new.html", values=values, problems=problems), 422
+    from generator.history import record_written
+
+    record_written(
+        get_workspace(), path, author=_author(), reason=_("new council"), register=_register()
+    )
     flash(
         _("The council was made from the standard clauses. Fill in what is marked ATT FYLLA I."),
         "success",

@@ -153,12 +153,26 @@ def _read(path: Path) -> dict[str, Any]:
 @bp.post("/<token>/spara")
 @requires("förvaltare")
 def confirm(token: str) -> Response:
+    from generator.history import record_written
+    from generator.web import jobs
+    from generator.web.access import current_user
+
     path = _upload(token)
     register = register_option()
-    imported = work.import_mandate(
-        get_workspace(), path, register=None if register is None else Path(register)
-    )
+    person = current_user()
+    title = _("Import of {file}").format(file=path.name)
+    with jobs.exclusive(state_dir(), "import", title, person.name if person else "?"):
+        imported = work.import_mandate(
+            get_workspace(), path, register=None if register is None else Path(register)
+        )
     shutil.rmtree(path.parent, ignore_errors=True)
+    record_written(
+        get_workspace(),
+        imported.council_file,
+        author=person.name if person else None,
+        reason=_("imported from {file}").format(file=path.name),
+        register=register,
+    )
     if imported.earlier is not None and imported.earlier.dnr:
         flash(
             _("The council {council} is saved and {dnr} is recorded in the register.").format(

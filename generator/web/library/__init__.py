@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 
 from generator import dates, library_edit
 from generator.diarium import guess_mime
-from generator.exceptions import DataError, UppdragError
+from generator.exceptions import DataError, EditConflict, UppdragError
 from generator.i18n import _
 from generator.web import jobs
 from generator.web.access import current_user, requires
@@ -125,7 +125,15 @@ def save(clause_id: str) -> Response | tuple[str, int]:
                     user=running.user, title=running.title, started=running.started
                 )
             )
-        library_edit.save_text(get_workspace(), clause_id, text, request.form.get("version", ""))
+        user = current_user()
+        library_edit.save_text(
+            get_workspace(),
+            clause_id,
+            text,
+            request.form.get("version", ""),
+            author=user.name if user else None,
+            register=Path(register_option()) if register_option() else None,
+        )
     except UppdragError as err:
         page = render_template(
             "library/clause.html",
@@ -133,6 +141,7 @@ def save(clause_id: str) -> Response | tuple[str, int]:
             text=text,
             version=library_edit.version(get_workspace().library_path),
             errors=_errors_of(err, "text"),
+            theirs=err.theirs if isinstance(err, EditConflict) else None,
         )
         return page, status_of(err)
     flash(
