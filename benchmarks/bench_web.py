@@ -183,6 +183,13 @@ def pages(councils: int, requests: int) -> bool:
             f"/jobb/{job_id}",
             f"/jobb/{job_id}/status",
             "/import/",
+            "/historik",
+            f"/historik/rad/{council}",
+            f"/historik/rad/{council}/version/1",
+            "/historik/klausuler",
+            "/historik/klausuler/version/1",
+            "/konton",
+            "/logga-in",
             "/static/uppdrag.css",
         ]
         posts = [
