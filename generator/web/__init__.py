@@ -29,6 +29,7 @@ BLUEPRINTS = (
     "auth",
     "progress",
     "history",
+    "settings",
 )
 
 #: Uploads (an imported .docx) are refused above this size before they are read.
@@ -80,6 +81,7 @@ NAVIGATION = (
     ("importing.index", N_("Import")),
     ("history.index", N_("History")),
     ("auth.accounts", N_("Accounts")),
+    ("settings.index", N_("Settings")),
 )
 
 

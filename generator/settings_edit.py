@@ -1,0 +1,219 @@
+"""The organisation's settings and the Word template changed from the web, safely.
+
+:func:`save_settings` writes ``data/installningar.yaml`` with ruamel round-trip (the comments
+beside each value stay as they were), checked with the same :data:`SETTINGS_SCHEMA` and messages
+as every command, through :mod:`generator.history` (the version before it kept, with author,
+time and reason; a save on top of a newer file refused with both versions).
+:func:`replace_template` takes an uploaded ``.docx`` only when it is a sane Word package, passes
+the one template check (:func:`generator.lint.template_problems`) and renders one council; the
+accepted file is written atomically through the history too, so the template before it is kept
+in the database as a version (``data_versions.content`` holds the bytes) and can be restored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from generator import history
+from generator.exceptions import DataError, Problem, UppdragError
+from generator.i18n import _
+from generator.lint import template_problems
+from generator.loader import _parse, _yaml, display_path, read_text
+from generator.schema import SETTINGS_SCHEMA, validate
+from generator.workspace import Workspace
+
+#: The form's fields: the name in the form and the path of the value in the settings file.
+FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("organisation", ("organisation",)),
+    ("diarieserie", ("diarieserie",)),
+    ("dokumenttitel", ("dokumenttitel",)),
+    ("dokumenttyp", ("dokumenttyp",)),
+    ("undertecknare-namn", ("undertecknare", "namn")),
+    ("undertecknare-titel", ("undertecknare", "titel")),
+    ("datumformat", ("datumformat",)),
+)
+#: Fields that may be left empty (the file then has no such key, and the default applies).
+OPTIONAL = frozenset({"dokumenttyp", "datumformat"})
+
+
+@dataclass
+class FieldProblem:
+    """One message for the form: the field it belongs to (empty: the whole file)."""
+
+    target: str
+    message: str
+
+
+def field_of(problem: Problem) -> str:
+    """The form field a problem of the settings file is about ("" when none)."""
+    dotted = problem.field.replace("[", ".").replace("]", "")
+    for name, keys in FIELDS:
+        if dotted == ".".join(keys) or dotted.startswith(".".join(keys) + "."):
+            return name
+    return ""
+
+
+def _get(data: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def current(workspace: Workspace) -> tuple[dict[str, str], str | None]:
+    """The form's values as the file holds them now, and the version the form remembers."""
+    path = workspace.settings_path
+    text = read_text(path, display_path(path))
+    data = _yaml().load(text) or {}
+    values = {}
+    for name, keys in FIELDS:
+        value = _get(data, keys)
+        values[name] = "" if value is None else str(value)
+    return values, history.current_digest(path)
+
+
+def normalise(value: str) -> str:
+    """A value from a form as the file holds it: Unix line ends, no surrounding space."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def new_text(path: Path, values: dict[str, str]) -> str:
+    """The settings file's text with the form's values, its comments and order kept."""
+    yaml = _yaml()
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    data = yaml.load(read_text(path, display_path(path)))
+    if not isinstance(data, dict):
+        data = {}
+    for name, keys in FIELDS:
+        value = normalise(values.get(name, ""))
+        parent = data
+        for key in keys[:-1]:
+            if not isinstance(parent.get(key), dict):
+                parent[key] = {}
+            parent = parent[key]
+        if not value and name in OPTIONAL:
+            parent.pop(keys[-1], None)
+        elif parent.get(keys[-1]) != value:
+            parent[keys[-1]] = value
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def check(path: Path, text: str) -> None:
+    """What loading the settings would say of ``text``: :class:`DataError`, file, line, field."""
+    display = display_path(path)
+    problems = validate(_parse(path, text, display), SETTINGS_SCHEMA)
+    if problems:
+        raise DataError(problems)
+
+
+def save_settings(
+    workspace: Workspace,
+    values: dict[str, str],
+    base: str | None,
+    *,
+    author: str | None = None,
+    reason: str = "",
+    register: Path | None = None,
+) -> history.Version:
+    """Write the form's values into the settings file if it is still at ``base`` (its SHA-256
+    when the form was loaded); nothing is written when a value is wrong (:class:`DataError`) or
+    the file changed meanwhile (:class:`EditConflict` with both texts)."""
+    path = workspace.settings_path
+    candidate = new_text(path, values)
+    check(path, candidate)
+    return history.save_file(
+        workspace,
+        path,
+        candidate.encode("utf-8"),
+        base=base,
+        author=author,
+        reason=normalise(reason) or _("settings"),
+        register=register,
+    )
+
+
+def _refuse(name: str, message: str) -> DataError:
+    return DataError([Problem(name, None, None, "", message)])
+
+
+def trial_render(workspace: Workspace, template_path: Path, shown: str) -> None:
+    """Render the first council that loads with the template at ``template_path``: a template
+    the lint passes but the renderer cannot fill is refused before it is used (``shown``: the
+    file's name in the messages)."""
+    from generator.main import load_one
+    from generator.render import Stamp, render_docx
+
+    template, problems = template_problems(template_path)
+    if template is None:
+        raise DataError([replace(p, file=shown) for p in problems])
+    settings = workspace.load_settings()
+    library = workspace.load_library()
+    for path in workspace.council_files():
+        mandate = load_one(path, library, settings)
+        if isinstance(mandate, list):
+            continue  # a council with problems of its own says nothing about the template
+        try:
+            render_docx(template, mandate, settings, Stamp(dt.date.today(), None))
+        except UppdragError as err:
+            raise _refuse(shown, str(err)) from None
+        except Exception as err:  # noqa: BLE001 - whatever the template makes the renderer do
+            raise _refuse(
+                shown,
+                _("rendering the council {council} with it failed: {error}").format(
+                    council=path.stem, error=err
+                ),
+            ) from None
+        return
+    raise _refuse(
+        shown,
+        _("no council loads without problems, so the template cannot be tried; fix them first"),
+    )
+
+
+def replace_template(
+    workspace: Workspace,
+    upload: Path,
+    name: str,
+    *,
+    author: str | None = None,
+    reason: str = "",
+    register: Path | None = None,
+) -> history.Version:
+    """Make the uploaded ``upload`` (sent as ``name``) the workspace's template, if it is a sane
+    Word package, has no problem the template check finds and renders a council; else
+    :class:`DataError` with the check's messages, and the template is unchanged."""
+    from generator.web.importing.safety import check_docx
+
+    check_docx(upload, name)
+    trial_render(workspace, upload, name)
+    target = workspace.template_path
+    return history.save_file(
+        workspace,
+        target,
+        upload.read_bytes(),
+        base=history.current_digest(target),
+        author=author,
+        reason=normalise(reason) or _("new template {name}").format(name=name),
+        register=register,
+    )
+
+
+__all__ = [
+    "FIELDS",
+    "FieldProblem",
+    "check",
+    "current",
+    "field_of",
+    "new_text",
+    "replace_template",
+    "save_settings",
+    "trial_render",
+]
