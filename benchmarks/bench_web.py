@@ -190,6 +190,9 @@ def pages(councils: int, requests: int) -> bool:
             "/historik/klausuler/version/1",
             "/konton",
             "/logga-in",
+            "/installningar/",
+            "/installningar/mall",
+            "/installningar/mall/uppdragshandling.docx",
             "/static/uppdrag.css",
         ]
         posts = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +38,6 @@ FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 #: Fields that may be left empty (the file then has no such key, and the default applies).
 OPTIONAL = frozenset({"dokumenttyp", "datumformat"})
-
-
-@dataclass
-class FieldProblem:
-    """One message for the form: the field it belongs to (empty: the whole file)."""
-
-    target: str
-    message: str
 
 
 def field_of(problem: Problem) -> str:
@@ -208,7 +200,6 @@ def replace_template(
 
 __all__ = [
     "FIELDS",
-    "FieldProblem",
     "check",
     "current",
     "field_of",

@@ -74,8 +74,10 @@ def test_wrong_values_are_refused_at_their_field_and_nothing_written(ws: Workspa
 
 def test_save_on_a_changed_file_is_a_conflict_with_both_versions(ws: Workspace) -> None:
     values, base = settings_edit.current(ws)
-    hand = ws.settings_path.read_text(encoding="utf-8").replace("RS ", "KS ").replace(
-        "diarieserie: RS", "diarieserie: KS"
+    hand = (
+        ws.settings_path.read_text(encoding="utf-8")
+        .replace("RS ", "KS ")
+        .replace("diarieserie: RS", "diarieserie: KS")
     )
     ws.settings_path.write_text(hand, encoding="utf-8")
     values["organisation"] = "Region Exempel"
@@ -88,9 +90,7 @@ def test_save_on_a_changed_file_is_a_conflict_with_both_versions(ws: Workspace) 
 
 def test_a_sound_template_replaces_the_old_one_which_is_kept(ws: Workspace, tmp_path: Path) -> None:
     old = ws.template_path.read_bytes()
-    upload = broken_template(
-        ws.template_path, tmp_path / "ny.docx", "Diarienummer:", "Diarienr:"
-    )
+    upload = broken_template(ws.template_path, tmp_path / "ny.docx", "Diarienummer:", "Diarienr:")
     settings_edit.replace_template(ws, upload, "ny.docx", author="Frida")
     assert ws.template_path.read_bytes() == upload.read_bytes()
     with WorkspaceDB(ws.root / "output" / "diarium.sqlite") as db:

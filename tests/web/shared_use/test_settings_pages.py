@@ -40,10 +40,10 @@ def logged_in(app: Flask, name: str) -> FlaskClient:
 
 def form_of(client: FlaskClient) -> dict[str, str]:
     html = client.get(SETTINGS).get_data(as_text=True)
-    form = dict(re.findall(r'<input type="(?:text|hidden)"[^>]*name="([^"]+)" value="([^"]*)"', html))
-    form.update(
-        dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    form = dict(
+        re.findall(r'<input type="(?:text|hidden)"[^>]*name="([^"]+)" value="([^"]*)"', html)
     )
+    form.update(dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)))
     title = re.search(r'name="dokumenttitel"[^>]*>([^<]*)</textarea>', html)
     assert title is not None
     form["dokumenttitel"] = title.group(1)
@@ -140,7 +140,8 @@ def test_template_download_upload_and_refusal(
     broken = broken_template(path, tmp_path / "trasig.docx", "{{ date_text }}", "{{ datum }}")
     token = csrf_token(client, TEMPLATE)
     response = client.post(
-        TEMPLATE, data={"csrf_token": token, "template": (io.BytesIO(broken.read_bytes()), "trasig.docx")}
+        TEMPLATE,
+        data={"csrf_token": token, "template": (io.BytesIO(broken.read_bytes()), "trasig.docx")},
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -149,7 +150,11 @@ def test_template_download_upload_and_refusal(
     good = broken_template(path, tmp_path / "ny.docx", "Diarienummer:", "Diarienr:")
     response = client.post(
         TEMPLATE,
-        data={"csrf_token": token, "reason": "ny rubrik", "template": (io.BytesIO(good.read_bytes()), "ny.docx")},
+        data={
+            "csrf_token": token,
+            "reason": "ny rubrik",
+            "template": (io.BytesIO(good.read_bytes()), "ny.docx"),
+        },
     )
     assert response.status_code == 303
     assert path.read_bytes() == good.read_bytes()
