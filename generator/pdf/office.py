@@ -30,6 +30,7 @@ from pathlib import Path
 
 from generator.exceptions import ConversionError
 from generator.i18n import _
+from generator.pdf.lighter import conversion_copy
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 SOFFICE_PATHS = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
@@ -139,8 +140,11 @@ class Office:
     the next chunk starts LibreOffice afresh on the same profile.
     """
 
-    def __init__(self, soffice: str, folder: Path, file_timeout: float) -> None:
+    def __init__(
+        self, soffice: str, folder: Path, file_timeout: float, *, lighten: bool = True
+    ) -> None:
         self.soffice = soffice
+        self.lighten = lighten  # convert the lighter copy (generator.pdf.lighter)
         self.folder = folder
         self.file_timeout = file_timeout
         self.profile = folder / "profile"
@@ -158,7 +162,10 @@ class Office:
         copies = []
         for index, src in enumerate(sources):
             copy = self.inbox / f"{index:04d}.docx"
-            shutil.copyfile(src, copy)
+            if self.lighten:
+                conversion_copy(src, copy)
+            else:
+                shutil.copyfile(src, copy)
             copies.append(copy)
         produced = [self.outbox / f"{c.stem}.pdf" for c in copies]
         reported: set[int] = set()

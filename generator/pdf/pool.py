@@ -88,11 +88,13 @@ class Pool:
         file_timeout: float = FILE_TIMEOUT,
         largest_chunk: int = MAX_CHUNK,
         soffice: str | None = None,
+        lighten: bool = True,
     ) -> None:
         self.jobs = max(1, jobs or default_jobs())
         self.file_timeout = file_timeout
         self.largest_chunk = largest_chunk
         self.soffice = soffice or require_soffice()
+        self.lighten = lighten
         self.offices: list[Office] = []
         self.retried = 0
 
@@ -119,7 +121,12 @@ class Pool:
         with tempfile.TemporaryDirectory(prefix="uppdrag-pdf-") as folder:
             workers = []
             for number in range(min(self.jobs, len(planned))):
-                office = Office(self.soffice, Path(folder) / f"w{number}", self.file_timeout)
+                office = Office(
+                    self.soffice,
+                    Path(folder) / f"w{number}",
+                    self.file_timeout,
+                    lighten=self.lighten,
+                )
                 self.offices.append(office)
                 thread = threading.Thread(
                     target=_work, args=(office, tasks, results, stop), daemon=True
