@@ -44,8 +44,10 @@ def with_styled_table(source: Path, target: Path) -> Path:
     own = document.styles.add_style("Rådets tabell", WD_STYLE_TYPE.TABLE)
     own.base_style = document.styles["Light Grid Accent 1"]
     table = document.add_table(rows=2, cols=2, style=own)
-    for row, texts in zip(table.rows, (("Ledamot", "Roll"), ("Anna Berg", "Ordförande"))):
-        for cell, text in zip(row.cells, texts):
+    for row, texts in zip(
+        table.rows, (("Ledamot", "Roll"), ("Anna Berg", "Ordförande")), strict=True
+    ):
+        for cell, text in zip(row.cells, texts, strict=True):
             cell.text = text
     document.save(str(target))
     return target
