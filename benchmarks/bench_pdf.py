@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_reissue import FIRST, build_workspace  # noqa: E402
 
 from generator.pdf import Job, Pool, check_pdf, convert_argument, expected_title  # noqa: E402
+from generator.pdf.lighter import conversion_copy  # noqa: E402
 from generator.register import Register  # noqa: E402
 
 # -- measuring a process tree -------------------------------------------------------------------
@@ -205,10 +206,15 @@ def uno_listener(folder: Path, docs: list[Path], jobs: int) -> str:
     probe = subprocess.run([python, "-c", "import uno"], capture_output=True, check=False)
     if probe.returncode != 0:
         return "not measured: the system Python has no uno (apt-get install python3-uno)"
-    out = folder / "uno-out"
+    out, inbox = folder / "uno-out", folder / "uno-in"
     out.mkdir(parents=True)
+    inbox.mkdir()
+    lighter = [inbox / doc.name for doc in docs]  # the same lighter copies the pool converts
+    for doc, copy in zip(docs, lighter, strict=True):
+        conversion_copy(doc, copy)
     done = subprocess.run(
-        [python, str(ROOT / "benchmarks" / "uno_convert.py"), str(jobs), str(out), *map(str, docs)],
+        [python, str(ROOT / "benchmarks" / "uno_convert.py"), str(jobs), str(out),
+         *map(str, lighter)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
@@ -270,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
                       f"{len(sample)} ({seconds / len(sample) * 1000:.0f} ms/doc), {good} good, "
                       f"{runs} starts, pool peak {peak / 1024:.0f} MB (RSS sum)")  # fmt: skip
             sample = sample[:60]
-            print(f"  UNO listener per worker ({args.jobs}), like unoserver: "
+            print(f"  UNO listener per worker ({args.jobs}), like unoserver, lighter copies: "
                   f"{uno_listener(folder / 'uno', sample, args.jobs)}")  # fmt: skip
             few = sample[:8]
             print(
