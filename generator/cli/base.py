@@ -1,7 +1,7 @@
 """What every command shares: turning errors into messages, dates, paths as the user sees them,
 tables, CSV and the progress bar.
 
-Nothing here does the work; the commands call :mod:`generator.main` and friends.
+Nothing here does the work; the commands call :mod:`generator.issuing` and friends.
 """
 
 from __future__ import annotations
@@ -343,8 +343,8 @@ def make_pdfs(
 ) -> None:
     """Archive copies of ``paths`` (:func:`generator.pdf.make_pdfs`), printed; the failed ones
     named one line each, and then exit code 4."""
-    from generator.main import register_path
     from generator.pdf import make_pdfs as make
+    from generator.register_access import register_path
 
     result = make(
         paths,

@@ -88,7 +88,7 @@ def render(
     pdf: bool,
     pdf_jobs: int | None,
 ) -> None:
-    from generator import main as work
+    from generator import issuing as work
 
     written = work.render(
         workspace(),
@@ -129,7 +129,7 @@ def render(
 def decide(
     dnr: str, decided: dt.date, register: Path | None, pdf: bool, pdf_jobs: int | None
 ) -> None:
-    from generator import main as work
+    from generator import decisions as work
 
     written = work.decide(workspace(), dnr, decided, register=register, notify=click.echo)
     print_paths([written.path], pdf, pdf_jobs=pdf_jobs, register=register)
