@@ -17,9 +17,8 @@ from generator.command import Notify, Written, quiet
 from generator.exceptions import RegisterError, UsageError
 from generator.i18n import _
 from generator.lint import sound_template
-from generator.register_access import existing_register, issue_or_fail, no_such_number
+from generator.register_access import opened_number
 from generator.render import fill_decision_date
-from generator.settling import recover
 from generator.workspace import Workspace
 from generator.writer import within_output, write_new
 
@@ -38,12 +37,7 @@ def decide(
     """
     settings = workspace.load_settings()
     sound_template(workspace.template_path)  # the one template check, as render and reissue
-    existing = existing_register(workspace, register)
-    if existing is None:
-        raise no_such_number(workspace, dnr)
-    with existing as reg:
-        recover(reg, notify, workspace.output_dir)
-        issue = issue_or_fail(reg, dnr)
+    with opened_number(workspace, dnr, register, notify) as (reg, issue):
         if issue.status != "utkast":
             raise RegisterError(
                 _("{dnr} has status {status}; only a draft (utkast) can be decided").format(

@@ -97,35 +97,10 @@ class ZipEntry:
     def name(self) -> str:
         return self.info.filename
 
-    def local_header(self, part: Deflated) -> bytes:
+    def _described(self, part: Deflated) -> tuple[int, ...]:
+        """What the local header and the central record both say of the entry, in their order:
+        flags, method, time, date, CRC-32, sizes and the name's length."""
         return (
-            struct.pack(
-                "<4s2B4HL2L2H",
-                b"PK\x03\x04",
-                max(self.info.extract_version, 20),
-                0,
-                self.flags,
-                zipfile.ZIP_DEFLATED,
-                self.dostime,
-                self.dosdate,
-                part.crc,
-                len(part.data),
-                part.size,
-                len(self.raw_name),
-                0,
-            )
-            + self.raw_name
-        )
-
-    def central_head(self, part: Deflated) -> bytes:
-        info = self.info
-        return struct.pack(
-            "<4s4B4HL2L5HL",
-            b"PK\x01\x02",
-            max(info.create_version, 20),
-            info.create_system,
-            max(info.extract_version, 20),
-            0,
             self.flags,
             zipfile.ZIP_DEFLATED,
             self.dostime,
@@ -134,6 +109,24 @@ class ZipEntry:
             len(part.data),
             part.size,
             len(self.raw_name),
+        )
+
+    def local_header(self, part: Deflated) -> bytes:
+        version = max(self.info.extract_version, 20)
+        fields = self._described(part)
+        return struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", version, 0, *fields, 0) + self.raw_name
+
+    def central_head(self, part: Deflated) -> bytes:
+        info = self.info
+        made_by = (max(info.create_version, 20), info.create_system)
+        needed = max(info.extract_version, 20)
+        return struct.pack(
+            "<4s4B4HL2L5HL",
+            b"PK\x01\x02",
+            *made_by,
+            needed,
+            0,
+            *self._described(part),
             0,
             0,
             0,

@@ -9,12 +9,16 @@ workspaces, options or environment variables.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from generator.command import Notify
 from generator.dnr import DiaryNumber
 from generator.exceptions import RegisterError
 from generator.i18n import _
 from generator.register import Issue, Register, refuse_lost
+from generator.settling import recover
 from generator.workspace import Workspace
 
 REGISTER_ENV = "UPPDRAG_REGISTER"
@@ -75,3 +79,17 @@ def issue_or_fail(reg: Register, dnr: str) -> Issue:
             _("{dnr} is not in the register {path}").format(dnr=number, path=reg.path)
         )
     return issue
+
+
+@contextmanager
+def opened_number(
+    workspace: Workspace, dnr: str, option: Path | None, notify: Notify
+) -> Iterator[tuple[Register, Issue]]:
+    """The register open, with the entry of ``dnr``, for a command that changes that number;
+    first what processes that are gone left pending is settled (:func:`recover`)."""
+    existing = existing_register(workspace, option)
+    if existing is None:
+        raise no_such_number(workspace, dnr)
+    with existing as reg:
+        recover(reg, notify, workspace.output_dir)
+        yield reg, issue_or_fail(reg, dnr)

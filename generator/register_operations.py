@@ -21,6 +21,7 @@ from generator.register_access import (
     issue_or_fail,
     no_such_number,
     open_register,
+    opened_number,
 )
 from generator.settling import Verification, recover, unknown_files
 from generator.workspace import Workspace
@@ -59,12 +60,7 @@ def void(
     A decided number only with ``decided_ok`` (``--yes``); what the number superseded gets back
     its former status, which is said.
     """
-    existing = existing_register(workspace, register)
-    if existing is None:
-        raise no_such_number(workspace, dnr)
-    with existing as reg:
-        recover(reg, notify, workspace.output_dir)
-        issue = issue_or_fail(reg, dnr)
+    with opened_number(workspace, dnr, register, notify) as (reg, issue):
         replaced = [i for i in reg.list() if i.superseded_by == issue.dnr]
         voided = reg.void(issue.dnr, reason, decided_ok=decided_ok)
         for old in replaced:
