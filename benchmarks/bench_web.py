@@ -22,8 +22,8 @@ page rendering every number at once instead of a page of 100.
 
 Then ``--clients`` simulated secretaries issue at once against one workspace over HTTP: the app
 is served by waitress (as ``uppdrag serve`` does) with a small POST route added by this script
-that calls :func:`generator.main.render` for one council, the plain function the council pages'
-issue button calls; each client thread posts once, all released together.  Checked: every
+that calls :func:`generator.issuing.render` for one council, the plain function the council
+pages' issue button calls; each client thread posts once, all released together.  Checked: every
 request answered, every number unique and the series gapless, every file as the register
 recorded it (``verify``).
 """
@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 from flask import Flask  # noqa: E402
 
 from benchmarks.bench_reissue import build_workspace  # noqa: E402
-from generator import fastyaml, main, overview, reissue  # noqa: E402
+from generator import fastyaml, issuing, overview, reissue  # noqa: E402
 from generator.clauses import load_mandate  # noqa: E402
 from generator.loader import load_yaml  # noqa: E402
 from generator.register import Register, diarium_csv_rows  # noqa: E402
@@ -109,7 +109,7 @@ def prepare(root: Path, councils: int) -> Prepared:
     work = library_work.run(workspace, "Nytt namn", dt.date(2026, 2, 2), None, 2, True)
     jobs.start(state, "reissue", "Omutgivning", "bench", work, job_id=run_job)
     jobs.wait(state, run_job, timeout=600)
-    main.render(workspace, [council], draft=True)
+    issuing.render(workspace, [council], draft=True)
     # A page image as "Sidbilder" leaves it (LibreOffice's own time is not a page's): 1x1 PNG.
     images = state / "sidbilder" / council
     images.mkdir(parents=True)
@@ -329,7 +329,7 @@ def clients(count: int) -> bool:
 
         @app.post("/prov/utfarda/<council>")
         def issue(council: str) -> str:  # the plain function behind an issue button
-            [written] = main.render(Workspace(root), [council], date=dt.date(2026, 4, 1))
+            [written] = issuing.render(Workspace(root), [council], date=dt.date(2026, 4, 1))
             return str(written.dnr)
 
         server = create_server(app, host="127.0.0.1", port=0, threads=count)

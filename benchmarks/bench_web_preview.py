@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import main  # noqa: E402
+from generator import issuing  # noqa: E402
 from generator.pdf import find_pdftoppm, find_soffice, preview_png  # noqa: E402
 from generator.web import create_app  # noqa: E402
 from generator.workspace import Workspace  # noqa: E402
@@ -103,7 +103,7 @@ def run(saves: int, naive: int) -> None:
             posted["action"] = "save"
             start = time.perf_counter()
             client.post(URL, data=posted)
-            [draft] = main.render(workspace, ["onkologi"], draft=True)
+            [draft] = issuing.render(workspace, ["onkologi"], draft=True)
             preview_png(draft.path, root / "bilder", dpi=60)
             naive_ms.append((time.perf_counter() - start) * 1000)
             page = client.get(URL).get_data(as_text=True)

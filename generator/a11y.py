@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from generator.docx_parts import CORE, DOCUMENT, HYPERLINK_TYPE
 from generator.exceptions import UsageError
 from generator.i18n import _
 
@@ -28,11 +29,8 @@ WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
-DOCUMENT = "word/document.xml"
 STYLES = "word/styles.xml"
-CORE = "docProps/core.xml"
 _PARTS_WITH_LINKS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 # Rule ids: stable, English, for scripts and tests; the messages are translated.

@@ -4,8 +4,8 @@ The diarium is a legal record, so each change carries the name of the person who
 the command line that is the OS user who runs ``uppdrag``; in the web front end it is the person
 logged in, set for the length of one request with :func:`acting_as`.  A context variable, not a
 parameter threaded through every plain function: the functions that open the register
-themselves (``main.render``, ``main.decide`` …) record the right name without knowing about the
-web.
+themselves (``issuing.render``, ``decisions.decide`` …) record the right name without knowing
+about the web.
 """
 
 from __future__ import annotations

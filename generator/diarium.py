@@ -1,8 +1,9 @@
 """The register as the registrar reads it: a number's history in words, a search over all
-numbers, and the files of a number that may be handed out.
+numbers, the files of a number that may be handed out, and the rows of the official diarium.
 
-Shared by ``uppdrag register show`` and the web register, so that both tell a number's life in
-the same words and hand out only the files the register records.
+Shared by ``uppdrag register show``/``diarium`` and the web register, so that both tell a
+number's life in the same words, export the same rows and hand out only the files the register
+records.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.exceptions import RegisterError, UsageError
+from generator.command import Notify, quiet
+from generator.exceptions import DataError, RegisterError, UsageError
 from generator.i18n import _
-from generator.register import Issue, IssuedFile, Register, sha256_file
+from generator.model import Settings
+from generator.register import Issue, IssuedFile, Register, diarium_csv_rows, sha256_file
+from generator.register_access import existing_register, register_path
+from generator.settling import recover
 from generator.workspace import Workspace
 from generator.writer import inside
 
@@ -151,8 +156,6 @@ def verify(
 ) -> list[tuple[str, str, str]]:
     """``uppdrag verify`` (every written file against its recorded SHA-256), reporting each
     file to ``progress``: a register of many years holds thousands of files."""
-    from generator.main import register_path
-
     with Register(
         register_path(workspace, register and str(register)),
         documents=workspace.output_dir,
@@ -176,3 +179,52 @@ def verify(
             return reg.verify(sha256_of=sha256_of, exists=exists)
         finally:
             progress.finish()
+
+
+def diarium_rows(
+    workspace: Workspace,
+    *,
+    register: Path | None = None,
+    notify: Notify = quiet,
+    settings: Settings | None = None,
+) -> list[dict[str, str]]:
+    """Rows for the official diarium: every number that has been issued or voided (not pending).
+
+    ``settings``: the workspace's, if the caller holds them already (the web app keeps them
+    while the file is unchanged)."""
+    settings = settings or workspace.load_settings()
+    existing = existing_register(workspace, register)
+    if existing is None:
+        return []
+    with existing as reg:
+        recover(reg, notify, workspace.output_dir)
+        issues = reg.list()
+    waiting = [i.dnr for i in issues if i.status == "pending"]
+    if waiting:
+        notify(
+            _(
+                "Not exported, still being written by a running command: {numbers}. "
+                "Export again when it has finished."
+            ).format(numbers=", ".join(waiting))
+        )
+    issues = [i for i in issues if i.status != "pending"]
+    folder = workspace.councils_dir
+    recipients: dict[str, str] = {}  # a council has many numbers over the years: read it once
+
+    def recipient(issue: Issue) -> str:
+        if issue.council not in recipients:
+            recipients[issue.council] = _recipient(folder, issue.council)
+        return recipients[issue.council]
+
+    return diarium_csv_rows(issues, settings.document_type, settings.signatory_name, recipient)
+
+
+def _recipient(folder: Path, council: str) -> str:
+    """The recipient (uppdragstagare) as the council file names it, else the council id."""
+    from generator.datacache import read_data
+
+    path = folder / f"{council}.yaml"
+    try:
+        return str(read_data(path).get("uppdragstagare") or council)
+    except (DataError, AttributeError, OSError):
+        return council

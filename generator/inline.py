@@ -77,7 +77,7 @@ def runs(text: str, link_id: Callable[[str], str], list_index: int | None = None
     """Run XML for ``text``; ``link_id(url)`` gives the relationship id of a hyperlink.
 
     ``list_index`` marks the paragraph as an item of the document's n-th list, so that rendering
-    can give every list its own numbering (see :mod:`generator.template`).
+    can give every list its own numbering (see :mod:`generator.docx_lists`).
     """
     check_text(text)
     out = [LIST_MARKER.format(index=list_index)] if list_index is not None else []

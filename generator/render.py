@@ -19,8 +19,10 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import dates, inline
+from generator.docx_parts import CORE, Links, core_xml
+from generator.docx_zip import write_docx
 from generator.model import Mandate, Settings
-from generator.template import CORE, CompiledTemplate, Links, core_xml, write_docx
+from generator.template import CompiledTemplate
 
 DRAFT_DNR = "(tilldelas vid registrering)"
 #: The names a template can use: the keys of :func:`build_context` (a test keeps them in step).

@@ -104,7 +104,7 @@ def review_docx(
     Hyperlinks are kept, in unchanged and in changed paragraphs alike (see the module's notes).
     The new document must not hold tracked changes of its own: it is a fresh rendering.
     A batch that has the rendered parts and the template uses :func:`review_parts` and
-    :func:`generator.template.write_docx` instead, which copies the unchanged parts as they are.
+    :func:`generator.docx_zip.write_docx` instead, which copies the unchanged parts as they are.
     """
     with zipfile.ZipFile(io.BytesIO(new_docx)) as archive:
         infos = archive.infolist()

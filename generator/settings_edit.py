@@ -140,7 +140,7 @@ def trial_render(workspace: Workspace, template_path: Path, shown: str) -> None:
     """Render the first council that loads with the template at ``template_path``: a template
     the lint passes but the renderer cannot fill is refused before it is used (``shown``: the
     file's name in the messages)."""
-    from generator.main import load_one
+    from generator.councils import load_one
     from generator.render import Stamp, render_docx
 
     template, problems = template_problems(template_path)

@@ -59,6 +59,13 @@ def inside(base: Path, path: Path) -> Path:
     return resolved
 
 
+def within_output(path: Path, base: Path) -> Path | None:
+    """The output folder that a write of ``path`` must stay in, or ``None`` for a file the user
+    named outside it (``-o``), which is written into its folder as it is."""
+    absolute, folder = Path(os.path.abspath(path)), Path(os.path.abspath(base))
+    return base if absolute.is_relative_to(folder) else None
+
+
 def _parts_below(within: Path, folder: Path) -> tuple[str, ...]:
     """The components of ``folder`` below ``within`` (both made absolute, not resolved)."""
     base, target = Path(os.path.abspath(within)), Path(os.path.abspath(folder))

@@ -232,13 +232,13 @@ def _strip_extras(path: Path) -> None:
       longer matches ``styles.xml`` once the styles are set here (Header/Footer missing,
       Heading 1/2, Normal and Title different), and Word 2013 and later neither need nor write it;
     - ``docProps/app.xml`` claiming "Microsoft Macintosh Word", 1 page and 0 words: it names
-      the product instead (rendering writes the same, see ``generator.template``);
+      the product instead (rendering writes the same, see ``generator.docx_parts``);
     - ``<w:zoom w:val="bestFit"/>`` lacks its required ``w:percent``.
     """
     import zipfile
 
     sys.path.insert(0, str(HERE.parent))
-    from generator.template import app_xml, with_zoom_percent
+    from generator.docx_parts import app_xml, with_zoom_percent
 
     data = {}
     with zipfile.ZipFile(path) as zin:

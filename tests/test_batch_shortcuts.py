@@ -40,10 +40,11 @@ from generator.diff import (
     part_paragraphs,
     w,
 )
+from generator.docx_parts import DOCUMENT
+from generator.docx_zip import write_docx
 from generator.register import Register, Request
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
-from generator.template import DOCUMENT, write_docx
 from tests.test_diff import NEW_STAMP, OLD_STAMP, kit, syfte_edited
 
 AUTHOR = "Regionens kansli"

@@ -456,7 +456,7 @@ CRASH = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from generator.main import default_path
+    from generator.issuing import default_path
     from generator.register import Register, Request
 
     write = sys.argv[1] == "write"

@@ -1,8 +1,9 @@
 """The product's fast path renders the same document as plain docxtpl.
 
-:class:`~generator.template.CompiledTemplate` compiles the template once and writes the ZIP
-itself; docxtpl's documented way (``DocxTemplate(path)``, ``render(context, jinja_env,
-autoescape=True)``, ``save``) does everything again for each document.  Given the same context
+:class:`~generator.template.CompiledTemplate` compiles the template once and
+:func:`~generator.docx_zip.write_docx` writes the ZIP itself; docxtpl's documented way
+(``DocxTemplate(path)``, ``render(context, jinja_env, autoescape=True)``, ``save``) does
+everything again for each document.  Given the same context
 (built by :func:`build_context`, with docxtpl's own ``build_url_id`` for links), both must give
 the same text and structure: the sequence of (paragraph style, paragraph text) of the body, the
 hyperlinks and their targets, and the text of the header and footer, as lxml and as python-docx
@@ -38,10 +39,11 @@ from lxml import etree
 
 from generator import inline
 from generator.clauses import load_mandate
+from generator.docx_lists import LIST_NUM_BASE
 from generator.environment import make_environment
 from generator.model import Item, Mandate, Settings
 from generator.render import Stamp, build_context, render_docx
-from generator.template import LIST_NUM_BASE, CompiledTemplate
+from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
 from tests.conftest import REPO
 from tests.docx_text import HYPERLINK, PKG_REL_NS, R_NS, W_NS, P, paragraph_lines

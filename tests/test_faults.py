@@ -35,7 +35,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import main
+from generator import decisions, issuing, register_operations
+from generator.exceptions import RegisterError
 from generator.register import Register
 from generator.reissue import reissue
 from generator.workspace import Workspace
@@ -71,7 +72,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text = text.replace(name, f"Samordningsråd {council}")
         (councils / f"{council}.yaml").write_text(text, encoding="utf-8")
     with _inside(root):
-        main.render(Workspace(root), COUNCILS, date=_date(FIRST))
+        issuing.render(Workspace(root), COUNCILS, date=_date(FIRST))
     clauses = root / "data" / "klausuler.yaml"
     clauses.write_text(clauses.read_text("utf-8").replace(OLD_CLAUSE, NEW_CLAUSE), "utf-8")
     return root
@@ -107,13 +108,15 @@ def _reissue(root: Path) -> None:
 
 
 def _render(root: Path) -> None:
-    main.render(Workspace(root), COUNCILS[:3], date=_date(LATER))
+    issuing.render(Workspace(root), COUNCILS[:3], date=_date(LATER))
 
 
 def _decide(root: Path) -> None:
-    drafts = [i.dnr for i in main.list_issues(Workspace(root)) if i.status == "utkast"]
+    drafts = [
+        i.dnr for i in register_operations.list_issues(Workspace(root)) if i.status == "utkast"
+    ]
     for dnr in drafts[:3]:
-        main.decide(Workspace(root), dnr, _date(LATER))
+        decisions.decide(Workspace(root), dnr, _date(LATER))
 
 
 OPERATIONS: dict[str, Callable[[Path], None]] = {
@@ -165,7 +168,7 @@ def _settle_and_check(root: Path, expect: Expect | None = None) -> None:
     """The next command (verify) settles what was left; then every invariant is checked."""
     expect = expect or Expect()
     with _inside(root):
-        found = main.verify(Workspace(root))
+        found = register_operations.verify(Workspace(root))
     assert found.bad == [], found.bad
     assert set(found.unknown) == expect.unknown, found.unknown
     assert found.pending == [], found.pending
@@ -251,7 +254,7 @@ def test_planted_at_every_path_the_product_writes(
         else:
             planted.write_bytes(b"a file where the folder was")
         with _inside(root):
-            with pytest.raises(main.RegisterError):
+            with pytest.raises(RegisterError):
                 _render(root)
         assert list((tmp_path / "elsewhere").iterdir()) == []
         return
@@ -264,7 +267,7 @@ def test_planted_at_every_path_the_product_writes(
     with _inside(root):
         try:
             operation(root)
-        except main.RegisterError:
+        except RegisterError:
             pass  # refused: fine, as long as the register tells the truth
     assert victim.read_bytes() == b"not a document of the register"
     # A regular file where a review copy goes passes for one (review copies are made again from
@@ -291,7 +294,7 @@ def test_a_lost_register_gives_no_number(base: Path, tmp_path: Path, how: str) -
     before = sorted((root / "output").rglob("*"))
     for operation in OPERATIONS.values():
         with _inside(root):
-            with pytest.raises(main.RegisterError, match="backup"):
+            with pytest.raises(RegisterError, match="backup"):
                 operation(root)
     assert sorted((root / "output").rglob("*")) == before
 
@@ -325,12 +328,12 @@ def _void_and_decide(root: Path) -> None:
         for issue in issues:
             try:
                 if issue.status == "pending":
-                    main.void(Workspace(root), issue.dnr, "fault campaign")
+                    register_operations.void(Workspace(root), issue.dnr, "fault campaign")
                 elif issue.status == "utkast" and issue.date == LATER:
-                    main.void(Workspace(root), issue.dnr, "fault campaign")
+                    register_operations.void(Workspace(root), issue.dnr, "fault campaign")
                 elif issue.status == "utkast":
-                    main.decide(Workspace(root), issue.dnr, _date(LATER))
-            except main.RegisterError:
+                    decisions.decide(Workspace(root), issue.dnr, _date(LATER))
+            except RegisterError:
                 pass  # refused (being written, already decided): as it should be
         time.sleep(0.01)
 

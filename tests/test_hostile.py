@@ -35,8 +35,8 @@ from ruamel.yaml.error import YAMLError
 from generator.clauses import load_mandate
 from generator.exceptions import DataError, TemplateError
 from generator.inline import plain
+from generator.issuing import default_path
 from generator.loader import load_yaml
-from generator.main import default_path
 from generator.model import Settings
 from generator.render import Stamp, render_docx
 from generator.schema import COUNCIL_SCHEMA, field_name

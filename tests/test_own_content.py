@@ -105,12 +105,12 @@ def test_long_date_style_from_the_settings(workspace: Path, uppdrag) -> None:
 
 
 def test_an_internal_error_is_one_line_and_a_report(workspace: Path, uppdrag, monkeypatch) -> None:
-    import generator.main
+    import generator.issuing
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr(generator.main, "load_councils", broken)
+    monkeypatch.setattr(generator.issuing, "load_councils", broken)
     result = uppdrag("render", "onkologi")
     assert result.exit_code == 70
     assert "Traceback" not in result.output

@@ -79,7 +79,7 @@ def test_plain_progress_lines_carry_the_count_and_the_time_left(capsys, monkeypa
 
 
 def test_load_councils_keeps_the_mandates_where_it_is_told(tmp_path: Path) -> None:
-    from generator.main import load_councils
+    from generator.councils import load_councils
 
     spool: Spool = Spool()
     loaded = load_councils(Workspace(REPO), [], sink=spool)

@@ -1,7 +1,8 @@
 """What every command shares: turning errors into messages, dates, paths as the user sees them,
-tables, CSV and the progress bar.
+tables, CSV, the progress bar, and the options several commands take (one declaration each, so
+that their help reads alike everywhere).
 
-Nothing here does the work; the commands call :mod:`generator.main` and friends.
+Nothing here does the work; the commands call :mod:`generator.issuing` and friends.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -24,6 +26,8 @@ DATE_METAVAR = _("YYYY-MM-DD")
 #: Exit status when the reader of the output went away (``uppdrag register list | head``): the
 #: shell's own for a process ended by SIGPIPE, so a script still sees that the output was cut.
 BROKEN_PIPE_EXIT = 141
+#: A command's function, as click's decorators take and give it back.
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 
 def echo_error(message: str) -> None:
@@ -194,6 +198,23 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
     return parse_date(value, long_names[0])
 
 
+#: What an option decorator is: it takes the command's function and gives it back, with a parameter.
+Decorator = Callable[[FC], FC]
+
+
+def date_flag(*names: str, help_text: str, required: bool = False) -> Decorator:
+    """A date option: typed as ÅÅÅÅ-MM-DD (shown so in the help), given to the command as a date."""
+    return click.option(
+        *names, callback=date_option, metavar=DATE_METAVAR, required=required, help=help_text
+    )
+
+
+#: ``--date`` of a command that issues documents: the date they carry.
+document_date_option = date_flag(
+    "--date", "date", help_text=_("Document date (default: today, Stockholm time).")
+)
+
+
 def workspace():
     from generator.workspace import Workspace
 
@@ -343,8 +364,8 @@ def make_pdfs(
 ) -> None:
     """Archive copies of ``paths`` (:func:`generator.pdf.make_pdfs`), printed; the failed ones
     named one line each, and then exit code 4."""
-    from generator.main import register_path
     from generator.pdf import make_pdfs as make
+    from generator.register_access import register_path
 
     result = make(
         paths,
@@ -385,3 +406,18 @@ pdf_jobs_option = click.option(
     metavar="N",
     help=_("LibreOffice processes for the PDFs (default: the number of cores)."),
 )
+
+
+def pdf_options(help_text: str) -> Decorator:
+    """``--pdf`` (what it makes, in ``help_text``) followed by ``--pdf-jobs``: the pair every
+    command that writes documents offers."""
+    pdf = click.option("--pdf", is_flag=True, help=help_text)
+
+    def decorate(command: FC) -> FC:
+        return pdf(pdf_jobs_option(command))
+
+    return decorate
+
+
+#: ``--pdf`` and ``--pdf-jobs`` of a command that may write many documents.
+each_pdf_options = pdf_options(_("Also a PDF/A-2 beside each document (LibreOffice)."))

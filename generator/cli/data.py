@@ -165,9 +165,9 @@ def import_(
     help=_("File to write (default: data/councils/<id>.yaml)."),
 )
 def new(council_id: str, name: str, output: Path | None) -> None:
-    from generator import main as work
+    from generator.council_files import new_council_file
 
-    target, unfilled = work.new_council_file(workspace(), council_id, name, output)
+    target, unfilled = new_council_file(workspace(), council_id, name, output)
     click.echo(_("Written: {path}").format(path=display(target)))
     for field, line in unfilled:
         click.echo(

@@ -31,7 +31,7 @@ from generator.i18n import _
 )
 @register_option
 def verify(register: Path | None) -> None:
-    from generator import main as work
+    from generator import register_operations as work
     from generator.i18n import ngettext
 
     found = work.verify(workspace(), register=register, notify=_note)
@@ -114,7 +114,7 @@ def register() -> None:
 @separator_option
 @register_option
 def register_list(council: str | None, fmt: str, separator: str, register: Path | None) -> None:
-    from generator import main as work
+    from generator import register_operations as work
     from generator.register import issues_as_dicts
 
     issues = work.list_issues(workspace(), council=council, register=register, notify=_note)
@@ -150,7 +150,7 @@ def register_list(council: str | None, fmt: str, separator: str, register: Path 
 @click.argument("dnr", metavar="DNR")
 @register_option
 def register_show(dnr: str, register: Path | None) -> None:
-    from generator import main as work
+    from generator import register_operations as work
 
     issue, events = work.show(workspace(), dnr, register=register)
     click.echo(f"{issue.dnr}  {issue.subject}")
@@ -209,7 +209,7 @@ def _describe_event(event: dict[str, Any]) -> str:
 @click.option("--yes", is_flag=True, help=_("Confirm voiding a decided mandate."))
 @register_option
 def register_void(dnr: str, reason: str, yes: bool, register: Path | None) -> None:
-    from generator import main as work
+    from generator import register_operations as work
     from generator.exceptions import ConfirmationNeeded
 
     try:
@@ -238,7 +238,7 @@ def register_void(dnr: str, reason: str, yes: bool, register: Path | None) -> No
 )
 @register_option
 def register_backup(target: Path | None, register: Path | None) -> None:
-    from generator import main as work
+    from generator import register_operations as work
 
     written = work.backup(workspace(), target, register=register)
     click.echo(_("Backup written: {path}").format(path=display(written)))
@@ -255,7 +255,7 @@ def register_backup(target: Path | None, register: Path | None) -> None:
 @click.argument("dnr", metavar="DNR")
 @register_option
 def register_set_next(dnr: str, register: Path | None) -> None:
-    from generator import main as work
+    from generator import register_operations as work
 
     work.set_next(workspace(), dnr, register=register)
     click.echo(_("The next number will be {dnr}.").format(dnr=dnr))
@@ -279,9 +279,9 @@ def register_set_next(dnr: str, register: Path | None) -> None:
 @separator_option
 @register_option
 def register_export(output: Path | None, separator: str, register: Path | None) -> None:
-    from generator import main as work
+    from generator.diarium import diarium_rows
 
-    rows = work.diarium_rows(workspace(), register=register, notify=_note)
+    rows = diarium_rows(workspace(), register=register, notify=_note)
     from generator.register import DIARIUM_COLUMNS
 
     write_csv(rows, list(DIARIUM_COLUMNS), output, separator)

@@ -6,15 +6,17 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator.cli.base import (
-    DATE_METAVAR,
     Progress,
-    date_option,
+    date_flag,
     display,
-    pdf_jobs_option,
+    document_date_option,
+    each_pdf_options,
+    pdf_options,
     print_paths,
     register_option,
     report_pdfs,
@@ -32,13 +34,7 @@ from generator.i18n import _
     ),
 )
 @click.argument("files", nargs=-1, required=True, metavar=_("FILES..."))
-@click.option(
-    "--date",
-    "date",
-    callback=date_option,
-    metavar=DATE_METAVAR,
-    help=_("Document date (default: today, Stockholm time)."),
-)
+@document_date_option
 @click.option(
     "--dnr",
     metavar='"RS 2024-00784"',
@@ -49,11 +45,8 @@ from generator.i18n import _
     is_flag=True,
     help=_("Accept a --dnr of another series than the configured one, or of another year."),
 )
-@click.option(
-    "--decided",
-    callback=date_option,
-    metavar=DATE_METAVAR,
-    help=_("Date of the decision (default: the placeholder to be filled in)."),
+@date_flag(
+    "--decided", help_text=_("Date of the decision (default: the placeholder to be filled in).")
 )
 @click.option(
     "-o",
@@ -66,44 +59,16 @@ from generator.i18n import _
     type=click.Path(file_okay=False, path_type=Path),
     help=_("Output folder (default: output/)."),
 )
-@click.option(
-    "--register",
-    "register",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."),
-)
+@register_option
 @click.option("--draft", is_flag=True, help=_("A preview without a diary number; not registered."))
-@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
-@pdf_jobs_option
-def render(
-    files: tuple[str, ...],
-    date: dt.date | None,
-    dnr: str | None,
-    force: bool,
-    decided: dt.date | None,
-    output: Path | None,
-    output_dir: Path | None,
-    register: Path | None,
-    draft: bool,
-    pdf: bool,
-    pdf_jobs: int | None,
-) -> None:
-    from generator import main as work
+@each_pdf_options
+def render(files: tuple[str, ...], pdf: bool, pdf_jobs: int | None, **options: Any) -> None:
+    # options: the keyword arguments of generator.issuing.render, by the same names.
+    from generator import issuing as work
 
-    written = work.render(
-        workspace(),
-        list(files),
-        date=date,
-        dnr=dnr,
-        force=force,
-        decided=decided,
-        output=output,
-        output_dir=output_dir,
-        register=register,
-        draft=draft,
-        notify=click.echo,
-    )
+    written = work.render(workspace(), list(files), notify=click.echo, **options)
     paths = [item.path for item in written]
+    register, draft = options["register"], options["draft"]
     print_paths(paths, pdf, pdf_jobs=pdf_jobs, register=register, drafts=draft)
 
 
@@ -115,21 +80,13 @@ def render(
     ),
 )
 @click.argument("dnr", metavar="DNR")
-@click.option(
-    "--date",
-    "decided",
-    callback=date_option,
-    required=True,
-    metavar=DATE_METAVAR,
-    help=_("Date of the decision."),
-)
+@date_flag("--date", "decided", required=True, help_text=_("Date of the decision."))
 @register_option
-@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside the document (LibreOffice)."))
-@pdf_jobs_option
+@pdf_options(_("Also a PDF/A-2 beside the document (LibreOffice)."))
 def decide(
     dnr: str, decided: dt.date, register: Path | None, pdf: bool, pdf_jobs: int | None
 ) -> None:
-    from generator import main as work
+    from generator import decisions as work
 
     written = work.decide(workspace(), dnr, decided, register=register, notify=click.echo)
     print_paths([written.path], pdf, pdf_jobs=pdf_jobs, register=register)
@@ -150,13 +107,7 @@ def decide(
     metavar=_("REASON"),
     help=_("Why the mandates are re-issued (recorded)."),
 )
-@click.option(
-    "--date",
-    "date",
-    callback=date_option,
-    metavar=DATE_METAVAR,
-    help=_("Document date (default: today, Stockholm time)."),
-)
+@document_date_option
 @click.option(
     "--dry-run",
     is_flag=True,
@@ -172,40 +123,18 @@ def decide(
     help=_("Render in N processes (default: the number of cores)."),
 )
 @register_option
-@click.option("--pdf", is_flag=True, help=_("Also a PDF/A-2 beside each document (LibreOffice)."))
-@pdf_jobs_option
-def reissue(
-    councils: tuple[str, ...],
-    all_councils: bool,
-    reason: str,
-    date: dt.date | None,
-    dry_run: bool,
-    changed_only: bool,
-    jobs: int | None,
-    register: Path | None,
-    pdf: bool,
-    pdf_jobs: int | None,
-) -> None:
+@each_pdf_options
+def reissue(councils: tuple[str, ...], all_councils: bool, **options: Any) -> None:
+    # options: the keyword arguments of generator.reissue.reissue, by the same names.
     from generator import reissue as work
     from generator.exceptions import UsageError
 
     if all_councils == bool(councils):
         raise UsageError(_("name the councils to re-issue, or give --all (not both)"))
     result = work.reissue(
-        workspace(),
-        list(councils),
-        reason=reason,
-        date=date,
-        dry_run=dry_run,
-        changed_only=changed_only,
-        jobs=jobs,
-        register=register,
-        notify=click.echo,
-        progress=Progress(),
-        pdf=pdf,
-        pdf_jobs=pdf_jobs,
+        workspace(), list(councils), notify=click.echo, progress=Progress(), **options
     )
-    if dry_run:
+    if options["dry_run"]:
         click.echo(work.describe(result.plans, color=sys.stdout.isatty()))
         click.echo(_("Dry run: nothing was issued or written."))
         return

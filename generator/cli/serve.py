@@ -95,7 +95,7 @@ def serve(
 def _access_note() -> str:
     """Who may come in: everyone logs in once accounts exist, else only this machine."""
     from generator.accounts import any_accounts, open_db
-    from generator.main import register_path
+    from generator.register_access import register_path
 
     with open_db(register_path(workspace(), None)) as db:
         if any_accounts(db):

@@ -21,7 +21,7 @@ ROLE_CHOICE = click.Choice(ROLES)
 
 def _db(register: Path | None):  # type: ignore[no-untyped-def]
     from generator.accounts import open_db
-    from generator.main import register_path
+    from generator.register_access import register_path
 
     return open_db(register_path(workspace(), register and str(register)))
 
@@ -73,7 +73,7 @@ def user_add(name: str, role: str, register: Path | None) -> None:
 @register_option
 def user_list(register: Path | None) -> None:
     from generator.accounts import list_users
-    from generator.main import register_path
+    from generator.register_access import register_path
 
     if not register_path(workspace(), register and str(register)).exists():
         accounts = []  # reading never creates a register (an empty one would look like a diarium)

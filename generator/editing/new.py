@@ -17,7 +17,7 @@ def create_council(
     workspace: Workspace, council_id: str, name: str
 ) -> tuple[Path | None, dict[str, str]]:
     """The new council file (from the standard clauses), or the problems by field (id, name)."""
-    from generator.main import new_council_file
+    from generator.council_files import new_council_file
 
     council_id, name = council_id.strip(), name.strip()
     problems: dict[str, str] = {}

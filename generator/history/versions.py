@@ -341,7 +341,7 @@ def save_file(
 ) -> Version:
     """:func:`save` with the workspace's database opened here (``register``: as ``--register``),
     for the plain functions that save a data file (the council editor, the clause library)."""
-    from generator.main import register_path
+    from generator.register_access import register_path
 
     with WorkspaceDB(register_path(workspace, register and str(register)), actor=author) as db:
         return save(db, workspace, path, data, base=base, reason=reason, author=author or None)
@@ -357,7 +357,7 @@ def record_written(
 ) -> Version | None:
     """Keep a data file that another function just wrote (a new council, an import) as a
     version saved by ``author``; None when its content is already the last version."""
-    from generator.main import register_path
+    from generator.register_access import register_path
 
     name = key(workspace, path)
     with WorkspaceDB(register_path(workspace, register and str(register)), actor=author) as db:

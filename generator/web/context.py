@@ -31,7 +31,7 @@ def register_option() -> str | None:
 def get_register() -> Register:
     """The register of this request, opened on first use and closed when the request ends."""
     if "register" not in g:
-        from generator.main import register_path
+        from generator.register_access import register_path
         from generator.web.access import current_user
 
         workspace = get_workspace()

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import main
+from generator import issuing
+from generator.command import Written
 from generator.web import access
 from generator.workspace import Workspace
 
 
-def issue_all(root: Path, date: dt.date = dt.date(2026, 1, 5)) -> list[main.Written]:
+def issue_all(root: Path, date: dt.date = dt.date(2026, 1, 5)) -> list[Written]:
     """Every council of the workspace issued, as ``uppdrag render`` does."""
-    return main.render(Workspace(root), [], date=date)
+    return issuing.render(Workspace(root), [], date=date)
 
 
 def act_as(monkeypatch: pytest.MonkeyPatch, role: str) -> None:

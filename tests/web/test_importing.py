@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from generator import main
+from generator import issuing
 from generator.register import Register
 from generator.workspace import Workspace
 from tests.web.conftest import REPO, csrf_token
@@ -25,7 +25,7 @@ def mandate_docx(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     root = tmp_path_factory.mktemp("kalla")
     for name in ("data", "templates"):
         shutil.copytree(REPO / name, root / name)
-    [written] = main.render(
+    [written] = issuing.render(
         Workspace(root),
         ["primarvard"],
         date=dt.date(2025, 9, 29),

@@ -23,7 +23,7 @@ from generator.web.access import current_user, requires
 
 def _db() -> WorkspaceDB:
     """The database, opened with the acting förvaltare's name for the account events."""
-    from generator.main import register_path
+    from generator.register_access import register_path
     from generator.web.context import get_workspace, register_option
 
     user = current_user()

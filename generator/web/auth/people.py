@@ -26,7 +26,7 @@ COOKIE = "uppdrag_login"
 def database() -> WorkspaceDB:
     """The workspace's database for this request (the register file), closed at its end."""
     if "workspace_db" not in g:
-        from generator.main import register_path
+        from generator.register_access import register_path
         from generator.web.context import get_workspace, register_option
 
         g.workspace_db = WorkspaceDB(register_path(get_workspace(), register_option()))

@@ -1,7 +1,8 @@
 """A council's page: its mandate as a form beside its preview, and issuing and deciding it.
 
-The views parse the form and call the plain functions of :mod:`generator.editing` and
-:mod:`generator.main` (the ones ``uppdrag render``, ``decide`` and ``new`` call), so the browser
+The views parse the form and call the plain functions of :mod:`generator.editing`,
+:mod:`generator.issuing` and :mod:`generator.decisions` (the ones ``uppdrag render``, ``decide``
+and ``new`` call), so the browser
 keeps the promises of the command line: the same checks and messages, nothing written while
 anything is wrong, an issued file never overwritten.
 """
@@ -157,11 +158,11 @@ def _images(council: str) -> list[str]:
 @bp.post("/<council>/sidbilder")
 @requires("läsare")
 def make_images(council: str) -> Response:
-    from generator import main
+    from generator import issuing
     from generator.pdf import preview_png
 
     council_path(council)
-    [written] = main.render(
+    [written] = issuing.render(
         get_workspace(), [council], draft=True, output_dir=state_dir() / "sidbilder"
     )
     preview_png(written.path, _image_dir(council), dpi=60)
@@ -189,10 +190,10 @@ def _draft_path(council: str) -> Path:
 @bp.post("/<council>/utkast")
 @requires("sekreterare")
 def draft(council: str) -> Response:
-    from generator import main
+    from generator import issuing
 
     council_path(council)
-    main.render(get_workspace(), [council], draft=True, register=_register())
+    issuing.render(get_workspace(), [council], draft=True, register=_register())
     flash(_("A draft without a diary number was made."), "success")
     return redirect(url_for("councils.edit", council=council, _anchor="utgivning"))
 
@@ -220,18 +221,19 @@ def confirm_issue(council: str) -> str:
 @bp.post("/<council>/ge-ut")
 @requires("sekreterare")
 def issue(council: str) -> Response:
-    from generator import main
+    from generator import issuing
     from generator.pdf import make_pdfs
+    from generator.register_access import register_path
 
     council_path(council)
     if request.form.get("confirm") != "yes":
         raise UsageError(_("confirm that a diary number is to be taken"))
-    [written] = main.render(get_workspace(), [council], register=_register())
+    [written] = issuing.render(get_workspace(), [council], register=_register())
     if request.form.get("pdf") == "yes":
         try:
             made = make_pdfs(
                 [written.path],
-                register=main.register_path(get_workspace(), register_option()),
+                register=register_path(get_workspace(), register_option()),
                 root=get_workspace().root,
             )
             problems = [failure.problem for failure in made.failed]
@@ -296,14 +298,14 @@ def issued_file(council: str, dnr: str, kind: str, suffix: str):  # type: ignore
 @bp.post("/<council>/beslut")
 @requires("sekreterare")
 def decide(council: str):  # type: ignore[no-untyped-def]
-    from generator import main
+    from generator import decisions
 
     council_path(council)
     found = _issue_of(council, request.form.get("dnr", ""))
     text = request.form.get("date", "").strip()
     try:
         decided = dates.parse_date(text, _("Date of the decision"))
-        main.decide(get_workspace(), found.dnr, decided, register=_register())
+        decisions.decide(get_workspace(), found.dnr, decided, register=_register())
     except UppdragError as err:
         return _issued_page(council, found, str(err), text), status_of(err)
     flash(_("The decision date was filled in."), "success")

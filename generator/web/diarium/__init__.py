@@ -2,7 +2,8 @@
 next number and export for the official diarium.
 
 The views call the same functions as ``uppdrag register`` and ``uppdrag verify``
-(:mod:`generator.main`, :mod:`generator.diarium`), so a refusal reads as on the command line.
+(:mod:`generator.register_operations`, :mod:`generator.diarium`), so a refusal reads as on the
+command line.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from generator import diarium
-from generator import main as work
+from generator import diarium, register_operations
 from generator.dnr import DiaryNumber
 from generator.exceptions import UppdragError
 from generator.i18n import _
@@ -132,7 +132,7 @@ def void(dnr: str) -> BaseResponse | tuple[str, int] | str:
                 }
             )
         if not errors:
-            work.void(get_workspace(), issue.dnr, reason, register=_register_arg())
+            register_operations.void(get_workspace(), issue.dnr, reason, register=_register_arg())
             flash(
                 _("{dnr} is voided (makulerad): {reason}").format(dnr=issue.dnr, reason=reason),
                 "success",
@@ -214,7 +214,7 @@ def set_next() -> BaseResponse | tuple[str, int] | str:
     if request.method == "POST":
         try:
             number = str(DiaryNumber.parse(value))
-            work.set_next(get_workspace(), number, register=_register_arg())
+            register_operations.set_next(get_workspace(), number, register=_register_arg())
         except UppdragError as err:
             errors.append({"target": "dnr", "message": str(err)})
         else:
@@ -230,7 +230,7 @@ def export() -> Response:
     from generator.editing.shared import settings  # kept while installningar.yaml is unchanged
 
     workspace = get_workspace()
-    rows = work.diarium_rows(workspace, register=_register_arg(), settings=settings(workspace))
+    rows = diarium.diarium_rows(workspace, register=_register_arg(), settings=settings(workspace))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(DIARIUM_COLUMNS), extrasaction="ignore")
     writer.writeheader()

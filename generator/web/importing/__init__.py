@@ -2,8 +2,8 @@
 
 Nothing is written until the secretary confirms: the upload is kept under ``.uppdrag/uploads/``
 while the importer's non-writing step (:func:`generator.importer.import_document`) makes the
-report and the preview; the confirmation calls :func:`generator.main.import_mandate`, which
-writes the council file and records the document's number, as ``uppdrag import`` does.
+report and the preview; the confirmation calls :func:`generator.council_files.import_mandate`,
+which writes the council file and records the document's number, as ``uppdrag import`` does.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from generator import main as work
 from generator.clauses import build_mandate
+from generator.council_files import import_mandate
 from generator.dnr import DiaryNumber
 from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
@@ -162,7 +162,7 @@ def confirm(token: str) -> Response:
     person = current_user()
     title = _("Import of {file}").format(file=path.name)
     with jobs.exclusive(state_dir(), "import", title, person.name if person else "?"):
-        imported = work.import_mandate(
+        imported = import_mandate(
             get_workspace(), path, register=None if register is None else Path(register)
         )
     shutil.rmtree(path.parent, ignore_errors=True)

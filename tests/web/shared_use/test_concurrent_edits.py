@@ -272,14 +272,14 @@ def test_an_import_and_a_reissue_never_run_at_once(
     import shutil
     import threading
 
-    from generator import main
+    from generator import issuing
     from generator.web import jobs
     from tests.web.conftest import REPO
 
     source = web_workspace.parent / "kalla"
     for name in ("data", "templates"):
         shutil.copytree(REPO / name, source / name)
-    [written] = main.render(
+    [written] = issuing.render(
         Workspace(source),
         ["primarvard"],
         date=dt.date(2025, 9, 29),

@@ -130,21 +130,21 @@ def test_who_did_what_matches_the_actions(
     """The CLI records the OS user, the web the person logged in; register show names them."""
     import getpass
 
-    from generator import main as work
+    from generator import issuing, register_operations
     from generator.cli import main as cli
     from generator.web.access import requires
     from generator.web.context import get_register, get_workspace
 
     ws = Workspace(web_workspace)
-    [written] = work.render(ws, ["onkologi"], date=dt.date(2026, 3, 2))  # as the OS user
+    [written] = issuing.render(ws, ["onkologi"], date=dt.date(2026, 3, 2))  # as the OS user
     with acting_as("Anna Berg"):  # what the web does for each request
-        work.void(ws, written.dnr or "", "fel råd")
+        register_operations.void(ws, written.dnr or "", "fel råd")
 
     @app.post("/prova/nasta")
     @requires("sekreterare")
     def _probe() -> str:  # a state change through the web's seam, for this test only
         get_register().set_next("RS 2026-00100")
-        work.set_next(get_workspace(), "RS 2026-00200")
+        register_operations.set_next(get_workspace(), "RS 2026-00200")
         return "ok"
 
     client = logged_in(app, "Anna Berg")
