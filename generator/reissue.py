@@ -29,32 +29,26 @@ from typing import TypeVar
 
 from generator import batch, dates
 from generator.batch import Shared, Spool, Workers, Writers
+from generator.command import Notify
+from generator.command import quiet as _quiet
+from generator.councils import LoadAll, LoadOutcome, load_councils, load_one, refuse_unfilled
 from generator.diff import Comparison, compare, part_paragraphs
+from generator.docx_parts import DOCUMENT
+from generator.docx_zip import write_docx
 from generator.exceptions import UsageError
 from generator.i18n import _
+from generator.issuing import default_path, subject
 from generator.lint import sound_template
-from generator.main import (
-    LoadAll,
-    LoadOutcome,
-    Notify,
-    _quiet,
-    default_path,
-    load_councils,
-    load_one,
-    recover,
-    refuse_unfilled,
-    register_path,
-    stop_issuing,
-    subject,
-)
 from generator.model import Mandate, Settings
 from generator.pdf import Archived
 from generator.progress import NoProgress, Progress
 from generator.register import Issue, Register, Request, refuse_lost
+from generator.register_access import register_path
 from generator.render import Stamp, render_parts
 from generator.review import review_docx, review_parts
 from generator.said import comparison_ignore, said_paragraphs
-from generator.template import DOCUMENT, CompiledTemplate, write_docx
+from generator.settling import recover, stop_issuing
+from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
 from generator.writer import write_new
 
@@ -142,7 +136,7 @@ def _load_council(shared: Shared, path: Path) -> LoadOutcome:
 
 
 def _loader(jobs: int, workspace: Workspace) -> LoadAll:
-    """:func:`generator.main.load_councils`' way of loading the council files, in ``jobs``
+    """:func:`generator.councils.load_councils`' way of loading the council files, in ``jobs``
     processes."""
 
     def load_all(paths: list[Path], library: Library, settings: Settings) -> Iterator[LoadOutcome]:
@@ -470,7 +464,7 @@ def _issue_all(
     (in a few threads), and mark it issued, in batches of 200 numbers.
 
     Whatever was written is marked issued, even when a later council fails; the caller voids the
-    rest with the reason (:func:`generator.main.stop_issuing`).
+    rest with the reason (:func:`generator.settling.stop_issuing`).
     """
     progress.start(_("Issuing"), len(issues))
     completed: list[tuple[str, str, str]] = []

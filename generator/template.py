@@ -34,10 +34,6 @@ from generator.docx_parts import (
     with_links,
 )
 from generator.docx_zip import Deflated, ZipEntry, deflate, deflate_once
-
-# generator/reissue.py imports write_docx from here; it is split on another branch at the same
-# time, so it is not edited on this one.  Once it imports generator.docx_zip, this line goes.
-from generator.docx_zip import write_docx as write_docx
 from generator.environment import TemplateLimit, make_environment
 from generator.exceptions import TemplateError
 from generator.i18n import _

@@ -37,7 +37,7 @@ def _dnr(document: ImportedDocument) -> str | None:
 
 def issue_path(workspace: Workspace, document: ImportedDocument, dnr: str) -> Path:
     """Where the earlier issue's file goes: the original's copy, or the rendering of a text."""
-    from generator.main import default_path
+    from generator.issuing import default_path
 
     return default_path(workspace.output_dir, dnr, document.council)
 
@@ -53,8 +53,8 @@ def is_word(path: Path) -> bool:
 
 def check_free(workspace: Workspace, report: BatchReport, register: Path | None) -> None:
     """Refuse, before anything is written, what the batch could not write."""
-    from generator.main import register_path
     from generator.register import Register
+    from generator.register_access import register_path
 
     councils: dict[str, ImportedDocument] = {}
     report.planned = [d.target for d in report.documents]
@@ -138,9 +138,10 @@ def _register_originals(
 ) -> None:
     from generator import dates
     from generator.clauses import build_mandate
+    from generator.issuing import subject
     from generator.loader import Loaded
-    from generator.main import register_path, subject
     from generator.register import Register, Request
+    from generator.register_access import register_path
     from generator.render import Stamp, render_docx
     from generator.template import CompiledTemplate
     from generator.writer import write_new

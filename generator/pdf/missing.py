@@ -23,7 +23,7 @@ def archive_missing(
     """The archive copies of one number's written files (``dnr``), or of every issued file that
     has none yet; those already made are kept as they are (``Archived.present``)."""
     from generator.dnr import DiaryNumber
-    from generator.main import register_path
+    from generator.register_access import register_path
 
     path = register_path(workspace, register and str(register))
     if not path.exists():
