@@ -439,7 +439,7 @@ def test_refusals(workspace: Path, args: list[str]) -> None:
 
 KILL_AFTER_WRITE = textwrap.dedent("""
     import os, sys
-    import generator.reissue as reissue
+    import generator.reissue.numbered as reissue
 
     real, written = reissue.write_new, []
 
@@ -598,7 +598,7 @@ def _batch_of_eighteen(
     (``spawn``: afresh, as on macOS and Windows, with nothing inherited from this process)."""
     import multiprocessing
 
-    from generator import reissue as module
+    from generator.reissue import planning as module
 
     make_workspace(root)
     monkeypatch.chdir(root)
@@ -659,7 +659,7 @@ def test_workers_started_afresh_give_the_same_documents(
 
 FAIL_WRITE = textwrap.dedent("""
     import os, sys
-    import generator.reissue as reissue
+    import generator.reissue.numbered as reissue
 
     real, documents = reissue.write_new, []
 
