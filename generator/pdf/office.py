@@ -228,21 +228,7 @@ class Office:
             report(index, started=False)  # never got to it: not counted as an attempt
 
     def _start(self, copies: list[Path]) -> queue.Queue[str | None]:
-        argv = command(self.soffice, self.profile, self.outbox, copies)
-        try:
-            self.process = subprocess.Popen(
-                argv,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError as err:
-            raise ConversionError(
-                _("LibreOffice could not be started ({program}): {error}").format(
-                    program=argv[0], error=err.strerror or err
-                )
-            ) from None
+        self.process = spawn(command(self.soffice, self.profile, self.outbox, copies))
         self.runs += 1
         lines: queue.Queue[str | None] = queue.Queue()
         stdout = self.process.stdout
@@ -308,10 +294,11 @@ def group_rss_kib(leader: int) -> int:
     return total
 
 
-def run_once(argv: list[str], timeout: float, what: str) -> tuple[int, bytes]:
-    """Run one program in its own process group, so that a timeout ends all it started."""
+def spawn(argv: list[str]) -> subprocess.Popen[bytes]:
+    """Start a program in a process group of its own (the ``soffice`` script only starts
+    ``soffice.bin``: ending the group ends both), its output read from one pipe."""
     try:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             argv,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -324,6 +311,11 @@ def run_once(argv: list[str], timeout: float, what: str) -> tuple[int, bytes]:
                 program=argv[0], error=err.strerror or err
             )
         ) from None
+
+
+def run_once(argv: list[str], timeout: float, what: str) -> tuple[int, bytes]:
+    """Run one program in its own process group, so that a timeout ends all it started."""
+    process = spawn(argv)
     try:
         output, _unused = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
