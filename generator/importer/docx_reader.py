@@ -30,7 +30,7 @@ from generator.importer.source import (
     fold,
     pieces_of,
 )
-from generator.loader import display_path
+from generator.loader.messages import display_path
 from generator.model import Settings
 from generator.workspace import Library
 
