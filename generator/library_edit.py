@@ -23,7 +23,7 @@ from typing import Any
 
 from generator import fastyaml, history
 from generator.datacache import read_data
-from generator.diff import WordOp, word_diff
+from generator.diff.words import WordOp, word_diff
 from generator.exceptions import DataError, EditConflict, RegisterError, UsageError
 from generator.i18n import _
 from generator.loader import _parse, _yaml
