@@ -108,12 +108,8 @@ def _parse(path: Path, text: str, display: str) -> Loaded:
         raise DataError(problems) from None
     except YAMLError as err:  # pragma: no cover - unmarked errors are rare
         problems.append(
-            Problem(
-                display,
-                None,
-                None,
-                "",
-                _("the file is not valid YAML: {problem}").format(problem=shown(str(err))),
+            _whole_file(
+                display, _("the file is not valid YAML: {problem}").format(problem=shown(str(err)))
             )
         )
         raise DataError(problems) from None
@@ -126,11 +122,8 @@ def _parse(path: Path, text: str, display: str) -> Loaded:
             problems.append(Problem(display, first.line, first.column, "", first.message))
             raise DataError(problems) from None
         problems.append(
-            Problem(
+            _whole_file(
                 display,
-                None,
-                None,
-                "",
                 _(
                     "the file could not be read as YAML; check the quotes, the colons and the "
                     "indentation"
@@ -139,13 +132,16 @@ def _parse(path: Path, text: str, display: str) -> Loaded:
         )
         raise DataError(problems) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the composer far from the limit
-        raise DataError(
-            [Problem(display, None, None, "", _("the data is nested too deeply"))]
-        ) from None
+        raise DataError([_whole_file(display, _("the data is nested too deeply"))]) from None
     key_problems = check_keys(data, display)
     if key_problems:
         raise DataError(key_problems)
     return Loaded(path=path, data=data, display=display)
+
+
+def _whole_file(display: str, message: str) -> Problem:
+    """A problem with no line or column: the parser could not say where."""
+    return Problem(display, None, None, "", message)
 
 
 def _raw_char_problems(text: str, display: str) -> list[Problem]:

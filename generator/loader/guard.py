@@ -36,75 +36,52 @@ _STR_TAG = "tag:yaml.org,2002:str"
 def check_events(yaml: YAML, text: str, display: str) -> list[Problem]:
     """Problems with tags; raise at once on an anchor, an alias or too deep nesting."""
     problems: list[Problem] = []
+
+    def found(line: int, column: int, message: str) -> None:
+        problems.append(Problem(display, line, column, "", message))
+
     depth = 0
     for event in yaml.parse(text):
         mark = event.start_mark
         line, column = mark.line + 1, mark.column + 1
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            problems.append(
-                Problem(
-                    display,
-                    line,
-                    column,
-                    "",
-                    _(
-                        "anchors and aliases (&, *) are not allowed in data files; "
-                        "write the text out"
-                    ),
-                )
+            found(
+                line,
+                column,
+                _("anchors and aliases (&, *) are not allowed in data files; write the text out"),
             )
             raise DataError(problems)
         if isinstance(event, ScalarEvent) and event.style is None:
             key = glued_key(event.value)
             if key is not None:
-                problems.append(
-                    Problem(
-                        display,
-                        line,
-                        column + len(key) + 1,
-                        "",
-                        _("there is no space after the colon; write '{key}: {value}'").format(
-                            key=key, value=shown(event.value[len(key) + 1 :])
-                        ),
-                    )
+                found(
+                    line,
+                    column + len(key) + 1,
+                    _("there is no space after the colon; write '{key}: {value}'").format(
+                        key=key, value=shown(event.value[len(key) + 1 :])
+                    ),
                 )
         tag = getattr(event, "tag", None)
         if tag is not None and str(tag) == _STR_TAG:
-            problems.append(
-                Problem(
-                    display,
-                    line,
-                    column,
-                    "",
-                    _("write the text in quotes instead of the tag '!!str'"),
-                )
-            )
+            found(line, column, _("write the text in quotes instead of the tag '!!str'"))
         elif tag is not None:
-            problems.append(
-                Problem(
-                    display,
-                    line,
-                    column,
-                    "",
-                    _("the tag '{tag}' is not allowed in data files; remove it").format(
-                        tag=shown(_short_tag(str(tag)))
-                    ),
-                )
+            found(
+                line,
+                column,
+                _("the tag '{tag}' is not allowed in data files; remove it").format(
+                    tag=shown(_short_tag(str(tag)))
+                ),
             )
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                problems.append(
-                    Problem(
-                        display,
-                        line,
-                        column,
-                        "",
-                        _(
-                            "the data is nested more than {limit} levels deep; "
-                            "a data file never needs that"
-                        ).format(limit=MAX_DEPTH),
-                    )
+                found(
+                    line,
+                    column,
+                    _(
+                        "the data is nested more than {limit} levels deep; "
+                        "a data file never needs that"
+                    ).format(limit=MAX_DEPTH),
                 )
                 raise DataError(problems)
         elif isinstance(event, CollectionEndEvent):
