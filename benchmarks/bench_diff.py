@@ -6,8 +6,8 @@ against the old way in the same run.
 A council's document of N paragraphs (bullets of ordinary length, words drawn at random) is
 compared with a new version in which every paragraph was edited (a word changed, one added):
 the worst case of a re-issue, one changed stretch of N paragraphs.  Timed is what a re-issue
-does with it: :func:`generator.diff.compare` (pairing the paragraphs, then a word diff of each
-pair) and :func:`generator.diff.format_text` (what the dry run prints).
+does with it: :func:`generator.diff.paragraphs.compare` (pairing the paragraphs, then a word
+diff of each pair) and :func:`generator.diff.terminal.format_text` (what the dry run prints).
 
 The old way is the pairing the product had before: the most similar pair of the whole stretch
 first, then the same again on each side (as :class:`difflib.Differ` does), which compares every
@@ -32,8 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import diff  # noqa: E402
-from generator.diff import PAIR_CUTOFF, Change, compare, format_text, word_diff  # noqa: E402
+import generator.diff.paragraphs as pairing  # noqa: E402
+from generator.diff.document import ignore_head  # noqa: E402
+from generator.diff.paragraphs import PAIR_CUTOFF, Change, compare  # noqa: E402
+from generator.diff.terminal import format_text  # noqa: E402
+from generator.diff.words import word_diff  # noqa: E402
 
 WORDS = (
     "samordningsrådet ansvarar för att verksamheten inom området följer regionens styrning och "
@@ -65,7 +68,7 @@ def old_pair(old: Sequence[str], new: Sequence[str], olds: range, news: range) -
     best, best_i, best_j = PAIR_CUTOFF, -1, -1
     for i in olds:
         for j in news:
-            ratio = diff._similarity(old[i], new[j])
+            ratio = pairing._similarity(old[i], new[j])
             if ratio > best:
                 best, best_i, best_j = ratio, i, j
     if best_i < 0:
@@ -82,16 +85,16 @@ def old_pair(old: Sequence[str], new: Sequence[str], olds: range, news: range) -
 def measure(count: int, pair: Callable[..., list[Change]] | None = None) -> tuple[float, int]:
     """Seconds to compare and format ``count`` changed paragraphs, and the changes found."""
     old, new = paragraphs(count)
-    product = diff._pair
+    product = pairing._pair
     if pair is not None:
-        diff._pair = pair  # compare() looks the pairing up by name
+        pairing._pair = pair  # compare() looks the pairing up by name
     try:
         start = time.perf_counter()
-        result = compare(old, new, ignore=diff.ignore_head)
+        result = compare(old, new, ignore=ignore_head)
         format_text(result)
         seconds = time.perf_counter() - start
     finally:
-        diff._pair = product
+        pairing._pair = product
     return seconds, result.paragraphs_changed
 
 

@@ -48,7 +48,7 @@ from jsonschema import Draft202012Validator  # noqa: E402
 
 from generator import dates  # noqa: E402
 from generator.clauses import build_mandate  # noqa: E402
-from generator.diff import document_paragraphs  # noqa: E402
+from generator.diff.document import document_paragraphs  # noqa: E402
 from generator.environment import make_environment  # noqa: E402
 from generator.issuing import default_path, subject  # noqa: E402
 from generator.loader import load_yaml  # noqa: E402

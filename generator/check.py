@@ -15,7 +15,9 @@ from generator.dnr import normalise_references
 from generator.exceptions import DataError, Problem, TemplateError
 from generator.i18n import _
 from generator.lint import template_problems
-from generator.loader import display_path, load_yaml, position
+from generator.loader import load_yaml
+from generator.loader.messages import display_path
+from generator.loader.positions import position
 from generator.model import Mandate, Settings
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace

@@ -21,7 +21,9 @@ from typing import Any
 from generator import fastyaml
 from generator.exceptions import DataError, Problem
 from generator.i18n import _
-from generator.loader import Loaded, load_yaml, node_position, position, shown
+from generator.loader import Loaded, load_yaml
+from generator.loader.messages import shown
+from generator.loader.positions import node_position, position
 from generator.model import Item, Mandate, Settings
 from generator.schema import CLAUSE_ID, COUNCIL_SCHEMA, field_name, holds, suggest, validate
 from generator.workspace import Library

@@ -9,7 +9,7 @@ that the round-trip loader reads the file and reports what is wrong in its usual
 
 - anchors, aliases, tags, directives, explicit document markers, flow collections (``[a]``,
   ``{a: b}``), a key that is not text, a key written twice, nesting deeper than
-  :data:`~generator.loader.MAX_DEPTH`, a second document, a syntax error;
+  :data:`~generator.loader.guard.MAX_DEPTH`, a second document, a syntax error;
 - a plain value that the YAML 1.1 or 1.2 rules could read as something other than text (null,
   yes/no, numbers in any notation, dates, ``<<``, ``=``): a value in a council file is text, and
   deciding the rest is the authority's job;
@@ -41,14 +41,10 @@ from yaml.events import (
 )
 
 from generator.exceptions import DataError
-from generator.loader import (
-    MAX_DEPTH,
-    RAW_BAD_CHAR,
-    Loaded,
-    display_path,
-    glued_key,
-    read_text,
-)
+from generator.loader import Loaded
+from generator.loader.guard import MAX_DEPTH, glued_key
+from generator.loader.messages import display_path
+from generator.loader.text import RAW_BAD_CHAR, read_text
 
 #: libyaml's parser; without libyaml this reading would be no faster than the authority's.
 _LOADER = getattr(yaml, "CSafeLoader", None)

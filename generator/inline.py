@@ -17,7 +17,8 @@ from markupsafe import Markup
 
 from generator.exceptions import DataError, Problem
 from generator.i18n import _
-from generator.loader import BAD_TEXT_CHAR, bad_char_message, shown
+from generator.loader.messages import shown
+from generator.loader.text import BAD_TEXT_CHAR, bad_char_message
 
 LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|mailto:)[^\s()]+)\)")
 LIST_MARKER = "<!--uppdrag:list={index}-->"

@@ -23,10 +23,12 @@ from typing import Any
 
 from generator import fastyaml, history
 from generator.datacache import read_data
-from generator.diff import WordOp, word_diff
+from generator.diff.words import WordOp, word_diff
 from generator.exceptions import DataError, EditConflict, RegisterError, UsageError
 from generator.i18n import _
-from generator.loader import RAW_BAD_CHAR, _parse, _yaml, display_path, read_text
+from generator.loader import _parse, _yaml
+from generator.loader.messages import display_path
+from generator.loader.text import RAW_BAD_CHAR, read_text
 from generator.schema import LIBRARY_SCHEMA, holds, validate
 from generator.workspace import Workspace
 

@@ -28,7 +28,7 @@ from lxml import etree
 from generator.environment import make_environment
 from generator.exceptions import Problem, TemplateError
 from generator.i18n import _
-from generator.loader import display_path
+from generator.loader.messages import display_path
 from generator.render import CONTEXT_NAMES
 from generator.template import TEMPLATED, CompiledTemplate
 

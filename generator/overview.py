@@ -131,7 +131,7 @@ def checked(workspace: Workspace, paths: list[Path] | None = None) -> Checked:
     file changed (a check reads every file: too slow to repeat on every start page).
     ``paths``: the council files, if the caller has listed them already."""
     from generator.check import check
-    from generator.loader import display_path
+    from generator.loader.messages import display_path
 
     stamp = _stamp(workspace, workspace.council_files() if paths is None else paths)
     key = str(workspace.root.resolve())

@@ -4,7 +4,7 @@ The decision maker reads ``<name>_andringar.docx`` in Word or LibreOffice in rev
 exactly what changed against the council's previous issue: removed words struck through, added
 words underlined, whole paragraphs added or taken out.  Accepting every change gives the new issue
 word for word; rejecting every change gives the previous one.  Only the text of the previous issue
-is needed (from :func:`generator.diff.document_paragraphs`), because its data may be gone.
+is needed (from :func:`generator.diff.document.document_paragraphs`), because its data may be gone.
 
 What the copy is made of:
 
@@ -23,7 +23,7 @@ What the copy is made of:
 - paragraphs inserted at the very end hand their inserted mark to the paragraph before them
   (see :func:`_untrack_last_mark`), as Word does: the last paragraph mark cannot be tracked;
 - the lines of the issue's own stamp (Datum, Diarienummer, Ersätter, Datum för beslut) are not
-  marked: they differ in every issue (see :func:`generator.diff.ignore_head`).
+  marked: they differ in every issue (see :func:`generator.diff.document.ignore_head`).
 """
 
 from __future__ import annotations
@@ -38,21 +38,20 @@ from itertools import count
 
 from lxml import etree
 
-from generator.diff import (
+from generator.diff.document import (
     DEL,
     DOCUMENT_PART,
     INS,
     PPR,
     RPR,
     W_NS,
-    Comparison,
     body_paragraphs,
-    compare,
     ignore_head,
     mark_revision,
     paragraph_elements,
     w,
 )
+from generator.diff.paragraphs import Comparison, compare
 from generator.i18n import _
 from generator.review_package import (
     SETTINGS_PART,

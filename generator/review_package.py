@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from generator.diff import w
+from generator.diff.document import w
 
 SETTINGS_PART = "word/settings.xml"
 CORE_PART = "docProps/core.xml"

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from generator.diff import BR, DEL, INS, PPR, RPR, TAB, W_NS, Change, WordOp, text_elements, w
+from generator.diff.document import BR, DEL, INS, PPR, RPR, TAB, W_NS, text_elements, w
+from generator.diff.paragraphs import Change
+from generator.diff.words import WordOp
 
 HYPERLINK = w("hyperlink")
 ID = w("id")

@@ -1,11 +1,11 @@
 """What an earlier issue says, wherever Word put it: the reading a re-issue compares with.
 
 A document this product rendered holds its title, head block and text in the body, a paragraph a
-line, and reads here exactly as :func:`generator.diff.document_paragraphs` reads it.  An imported
-original may be laid out otherwise: the head block in the page header, or in a table with label
-and value in cells of their own, and no title line.  Compared paragraph by paragraph with its
-first re-issue, every council's head would then show as changed although it says the same.  So
-the earlier issue is read as a reader reads it:
+line, and reads here exactly as :func:`generator.diff.document.document_paragraphs` reads it.
+An imported original may be laid out otherwise: the head block in the page header, or in a table
+with label and value in cells of their own, and no title line.  Compared paragraph by paragraph
+with its first re-issue, every council's head would then show as changed although it says the
+same.  So the earlier issue is read as a reader reads it:
 
 - a table row whose cells hold a line each is one line, the cells joined by a space;
 - a text box's lines stand where its anchor stands (read once, not with its fallback copy);
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.diff import DOCUMENT_PART, MC_NS, P, body_paragraphs, ignore_head, w
+from generator.diff.document import DOCUMENT_PART, MC_NS, P, body_paragraphs, ignore_head, w
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

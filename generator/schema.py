@@ -16,17 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from generator.exceptions import Problem
 from generator.i18n import N_, _
-from generator.loader import (
-    BAD_TEXT_CHAR,
-    FORBIDDEN_CHARS,
-    Loaded,
-    bad_char_message,
-    field_name,
-    kind_of,
-    position,
-    shown,
-    walk_path,
-)
+from generator.loader import Loaded
+from generator.loader.messages import field_name, kind_of, shown
+from generator.loader.positions import position, walk_path
+from generator.loader.text import BAD_TEXT_CHAR, FORBIDDEN_CHARS, bad_char_message
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -36,7 +29,7 @@ if TYPE_CHECKING:
 CLAUSE_ID = r"^[a-z0-9][a-z0-9.\-_]*\Z"
 SECTION_ID = r"^[a-z0-9åäö][a-z0-9åäö\-_]*\Z"
 # Text holds no control characters (line feed only in TEXT, as a line break) and nothing XML
-# forbids: see loader.FORBIDDEN_CHARS.
+# forbids: see loader.text.FORBIDDEN_CHARS.
 TEXT_PATTERN = f"^[^{FORBIDDEN_CHARS}]*\\Z"
 LINE_PATTERN = f"^[^\\n{FORBIDDEN_CHARS}]*\\Z"
 # Printable text: no control characters except line feed (a line break in the document).

@@ -22,7 +22,9 @@ from generator import history
 from generator.exceptions import DataError, Problem, UppdragError
 from generator.i18n import _
 from generator.lint import template_problems
-from generator.loader import _parse, _yaml, display_path, read_text
+from generator.loader import _parse, _yaml
+from generator.loader.messages import display_path
+from generator.loader.text import read_text
 from generator.schema import SETTINGS_SCHEMA, validate
 from generator.workspace import Workspace
 

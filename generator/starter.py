@@ -16,7 +16,8 @@ from pathlib import Path
 
 from generator.exceptions import DataError, UsageError
 from generator.i18n import _
-from generator.loader import display_path, load_text
+from generator.loader import load_text
+from generator.loader.messages import display_path
 
 #: The example council every new workspace starts with.
 EXAMPLE_COUNCIL = "onkologi"

@@ -3,7 +3,7 @@
 - A review copy made from the rendered parts and zipped by the template's writer (as a re-issue
   makes it) holds the same parts as one made from the document's bytes, and a comparison made
   before the number was known gives the same copy as one made anew.
-- :func:`generator.diff.body_paragraphs` reads every document as the plain reading (each
+- :func:`generator.diff.document.body_paragraphs` reads every document as the plain reading (each
   paragraph asked for its own text and mark) reads it: rendered mandates, review copies full of
   tracked changes, and documents laid out in odd ways.
 - :meth:`Register.latest_for_many` gives each council what :meth:`Register.latest_for` gives.
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.diff import (
+from generator.diff.document import (
     BR,
     CR,
     DEL,
@@ -34,12 +34,12 @@ from generator.diff import (
     R,
     T,
     body_paragraphs,
-    compare,
     document_paragraphs,
     ignore_head,
     part_paragraphs,
     w,
 )
+from generator.diff.paragraphs import compare
 from generator.docx_parts import DOCUMENT
 from generator.docx_zip import write_docx
 from generator.register import Register, Request

@@ -73,7 +73,7 @@ def test_problems_are_placed_at_their_fields(ws: Workspace) -> None:
     path = onkologi(ws)
     _d, _t, version = load_for_editing(path)
     result = save_council(path, [Edit("text", "namn", "")], version, "k")
-    from generator.loader import display_path
+    from generator.loader.messages import display_path
 
     form = build_form(
         result.document, ws.load_library(), result.problems, display=display_path(path)
@@ -436,7 +436,7 @@ def test_an_own_version_that_is_a_list_of_blocks_is_edited_like_own_text(ws: Wor
         path, [Edit("text", "klausuler/samband.standard/1/fält", "")], version, "k"
     )
     assert result.status == "invalid"
-    from generator.loader import display_path
+    from generator.loader.messages import display_path
 
     form = build_form(
         result.document, ws.load_library(), result.problems, display=display_path(path)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.diff import document_paragraphs, ignore_head
+from generator.diff.document import document_paragraphs, ignore_head
 from generator.exceptions import RegisterError
 from generator.register import Register
 from generator.register.tables import _SCHEMA

@@ -2,7 +2,7 @@
 
 The copy is checked the way a reader uses it: "accept all changes" must give the new issue and
 "reject all changes" the previous one.  Both are done here on the XML, independently of the
-generator (:func:`resolve`), and then read with :func:`generator.diff.document_paragraphs`.
+generator (:func:`resolve`), and then read with :func:`generator.diff.document.document_paragraphs`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import docx
 import pytest
 from lxml import etree
 
-from generator.diff import W_NS, document_paragraphs, ignore_head
+from generator.diff.document import W_NS, document_paragraphs, ignore_head
 from generator.model import Mandate
 from generator.review import review_docx
 from tests.test_diff import SYFTE_NEW, SYFTE_OLD, kit, syfte_edited

@@ -24,7 +24,9 @@ from generator.editing import document as doc
 from generator.editing import shared
 from generator.editing.edits import Edit, apply
 from generator.exceptions import DataError, EditConflict, Problem
-from generator.loader import Loaded, display_path, load_yaml, read_text
+from generator.loader import Loaded, load_yaml
+from generator.loader.messages import display_path
+from generator.loader.text import read_text
 from generator.model import Mandate
 from generator.workspace import Library, Workspace
 

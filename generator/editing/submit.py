@@ -18,7 +18,7 @@ from generator.editing import shared
 from generator.editing.edits import Edit, action_from_form, apply, dumps, loads, texts_from_form
 from generator.editing.form import Form, build_form
 from generator.editing.save import SaveResult, check_form_text, load_for_editing, save_council
-from generator.loader import display_path
+from generator.loader.messages import display_path
 from generator.workspace import Workspace
 
 

@@ -16,7 +16,9 @@ The work is split by concern:
 
 - :mod:`.source`: the :class:`~.source.Source` and :class:`~.source.Paragraph` the readers give,
   and the text helpers they share;
-- :mod:`.docx_reader` and :mod:`.text_reader`: reading a Word file or a text export;
+- :mod:`.docx_reader` and :mod:`.text_reader`: reading a Word file or a text export, the Word
+  file with :mod:`.docx_styles` (its style and numbering tables), :mod:`.docx_walk` (its body and
+  headers walked into paragraphs) and :mod:`.docx_xml` (the element names and the safe parser);
 - :mod:`.roles`: what each paragraph is (head block, body, signature, distribution list);
 - :mod:`.convert`: the council data, with clause recognition (:mod:`.matcher`) and the
   round-trip check (:mod:`.roundtrip`);

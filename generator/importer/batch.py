@@ -26,7 +26,7 @@ from generator.importer.new import suggest_council_id
 from generator.importer.source import Source, fold
 from generator.importer.variants import Variant, find_variants
 from generator.importer.yaml_writer import header_comment, to_yaml
-from generator.loader import display_path
+from generator.loader.messages import display_path
 from generator.model import Settings
 from generator.workspace import Library, Workspace
 

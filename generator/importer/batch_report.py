@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.i18n import _, ngettext
 from generator.importer.source import WIDTH, excerpt, wrap
-from generator.loader import display_path
+from generator.loader.messages import display_path
 
 if TYPE_CHECKING:
     from generator.importer.batch import BatchReport

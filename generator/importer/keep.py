@@ -22,7 +22,7 @@ from generator.i18n import _
 from generator.importer.batch import BatchReport, ImportedDocument
 from generator.importer.convert import WORD_SUFFIXES
 from generator.importer.yaml_writer import write_new_file
-from generator.loader import display_path
+from generator.loader.messages import display_path
 from generator.workspace import Library, Workspace
 
 

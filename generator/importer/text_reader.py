@@ -12,8 +12,8 @@ from pathlib import Path
 
 from generator.importer.roles import assemble_source
 from generator.importer.source import Paragraph, Source, clean, pieces_of
-from generator.loader import display_path
-from generator.loader import read_text as read_data_text
+from generator.loader.messages import display_path
+from generator.loader.text import read_text as read_data_text
 from generator.model import Settings
 from generator.workspace import Library
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from generator import batch, dates
 from generator.batch import Shared, Workers, Writers
-from generator.diff import Comparison
+from generator.diff.paragraphs import Comparison
 from generator.docx_zip import write_docx
 from generator.i18n import _
 from generator.model import Mandate, Settings

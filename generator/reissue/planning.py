@@ -19,7 +19,8 @@ from generator.batch import Shared, Spool, Workers
 from generator.command import Notify
 from generator.command import quiet as _quiet
 from generator.councils import LoadAll, LoadOutcome, load_councils, load_one, refuse_unfilled
-from generator.diff import Comparison, compare, part_paragraphs
+from generator.diff.document import part_paragraphs
+from generator.diff.paragraphs import Comparison, compare
 from generator.docx_parts import DOCUMENT
 from generator.i18n import _
 from generator.lint import sound_template

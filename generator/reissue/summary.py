@@ -8,7 +8,7 @@ from generator.reissue.planning import CouncilPlan
 
 def describe(plans: list[CouncilPlan], color: bool = False) -> str:
     """The dry run's report: each council's changes, then the councils not affected."""
-    from generator.diff import format_text
+    from generator.diff.terminal import format_text
 
     out: list[str] = []
     unaffected = []

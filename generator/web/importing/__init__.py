@@ -23,7 +23,8 @@ from generator.dnr import DiaryNumber
 from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
 from generator.importer import import_document, suggest_council_id
-from generator.loader import Loaded, display_path
+from generator.loader import Loaded
+from generator.loader.messages import display_path
 from generator.model import Mandate
 from generator.web.access import requires
 from generator.web.context import get_register, get_workspace, register_option, state_dir

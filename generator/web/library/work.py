@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import reissue
-from generator.diff import Comparison
+from generator.diff.paragraphs import Comparison
 from generator.web.jobs import JobProgress, Work
 from generator.workspace import Workspace
 
