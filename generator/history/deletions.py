@@ -60,10 +60,4 @@ def of_file(conn: sqlite3.Connection, name: str) -> list[Deletion]:
 
 
 def _deletion(row: sqlite3.Row) -> Deletion:
-    return Deletion(
-        id=row["id"],
-        path=row["path"],
-        last_version=row["last_version"],
-        timestamp=row["timestamp"],
-        noticed_by=row["noticed_by"],
-    )
+    return Deletion(**dict(row))  # the columns are the fields

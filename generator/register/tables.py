@@ -185,6 +185,16 @@ ACCOUNTS_AND_HISTORY = (
     """,
 )
 
+
+def _append_only(table: str, message: str) -> tuple[str, str]:
+    """The two triggers that refuse to change or remove a row of ``table`` (``message``)."""
+    return tuple(  # type: ignore[return-value]
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
+        f" BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        for verb in ("UPDATE", "DELETE")
+    )
+
+
 #: Changes to the schema after version 1, applied in order to registers of an older version, each
 #: in the same write transaction as the version bump.  Append ``(version, statements)``; never
 #: edit a migration that has shipped: 2 register integrity, 3 archive copies (PDF/A), 4 accounts
@@ -272,14 +282,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             )
             """,
             "CREATE INDEX data_deletions_path ON data_deletions (path, id)",
-            """
-            CREATE TRIGGER data_deletions_no_update BEFORE UPDATE ON data_deletions
-            BEGIN SELECT RAISE(ABORT, 'deletions are append-only'); END
-            """,
-            """
-            CREATE TRIGGER data_deletions_no_delete BEFORE DELETE ON data_deletions
-            BEGIN SELECT RAISE(ABORT, 'deletions are append-only'); END
-            """,
+            *_append_only("data_deletions", "deletions are append-only"),
         ),
     ),
 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -14,15 +13,6 @@ from generator import history
 from generator.exceptions import EditConflict
 from generator.register.workspace_db import WorkspaceDB
 from generator.workspace import Workspace
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    root = tmp_path / "arbetsyta"
-    shutil.copytree(REPO / "data", root / "data")
-    return Workspace(root)
 
 
 def _db(ws: Workspace, actor: str = "Anna Berg") -> WorkspaceDB:

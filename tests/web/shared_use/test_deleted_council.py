@@ -7,26 +7,15 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
 from flask import Flask
 
 from generator import history
-from generator.accounts import add_user, open_db
+from generator.accounts import open_db
 from generator.workspace import Workspace
-from tests.accounts_support import PASSWORD
 from tests.web.conftest import axe_violations, csrf_token
 from tests.web.shared_use.test_history_pages import browser_log_in, logged_in, three_saves
 
 HISTORY = "/historik/rad/onkologi"
-
-
-@pytest.fixture
-def people(web_workspace: Path, cheap_hashing: None) -> Path:
-    register = web_workspace / "output" / "diarium.sqlite"
-    with open_db(register, actor="admin") as db:
-        add_user(db, "Anna Berg", "sekreterare", PASSWORD)
-        add_user(db, "Lars", "läsare", PASSWORD)
-    return register
 
 
 def _deletions(register: Path) -> list[tuple[str, str]]:

@@ -10,27 +10,15 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from generator.accounts import add_user, open_db
 from generator.dates import local_time
 from generator.web import jobs
 from tests.accounts_support import PASSWORD
 from tests.test_settings_edit import broken_template
 from tests.web.conftest import axe_violations, csrf_token
 from tests.web.shared_use.test_settings_pages import TEMPLATE, logged_in, template_token
-
-
-@pytest.fixture
-def people(web_workspace: Path, cheap_hashing: None) -> Path:
-    register = web_workspace / "output" / "diarium.sqlite"
-    with open_db(register, actor="admin") as db:
-        add_user(db, "Anna Berg", "sekreterare", PASSWORD)
-        add_user(db, "Frida", "förvaltare", PASSWORD)
-        add_user(db, "Greta", "förvaltare", PASSWORD)
-    return register
 
 
 def _template(workspace: Path) -> Path:
