@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.history import deletions
-from generator.history.versions import Version, digest, key, notice_in, read_bytes
+from generator.history.versions import Version, digest, key, notice_in, noticer, read_bytes
 from generator.register.workspace_db import WorkspaceDB
 from generator.workspace import Workspace
 
@@ -70,7 +70,7 @@ def notice_all(db: WorkspaceDB, workspace: Workspace) -> list[Version]:
     if changed:
         with db.write() as conn:
             for name, path in changed:
-                version = notice_in(conn, name, path, db.actor)  # checked again inside the lock
+                version = notice_in(conn, name, path, noticer(db))  # checked again inside the lock
                 if version is not None:
                     found.append(version)
     return found

@@ -141,6 +141,14 @@ def _owner(path: Path) -> str:
         return "?"
 
 
+def noticer(db: WorkspaceDB) -> str:
+    """Who is using uppdrag now, for what they notice: the person logged in on the web (the
+    web's database connection is opened before it knows who), else the connection's actor."""
+    from generator.acting import named
+
+    return named() or db.actor
+
+
 def notice_in(conn: sqlite3.Connection, name: str, path: Path, actor: str) -> Version | None:
     """Keep the file on disk as a version if it is not the last one recorded; a file with
     versions that is gone from its folder is recorded as deleted (``actor`` noticed it)."""
@@ -174,7 +182,7 @@ def notice(db: WorkspaceDB, workspace: Workspace, path: Path) -> Version | None:
     None when nothing changed."""
     name = key(workspace, path)
     with db.write() as conn:
-        return notice_in(conn, name, workspace.root / name, db.actor)
+        return notice_in(conn, name, workspace.root / name, noticer(db))
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -221,7 +229,7 @@ def save(
     author = author or db.actor
     conflict: tuple[bytes | None, Version | None] | None = None
     with db.write() as conn:
-        notice_in(conn, name, target, db.actor)
+        notice_in(conn, name, target, noticer(db))
         on_disk = read_bytes(target)
         latest = _latest(conn, name)
         if (None if on_disk is None else digest(on_disk)) != base:
@@ -262,7 +270,7 @@ def versions(db: WorkspaceDB, workspace: Workspace, path: Path) -> list[Version]
     noticed first)."""
     name = key(workspace, path)
     with db.write() as conn:
-        notice_in(conn, name, workspace.root / name, db.actor)
+        notice_in(conn, name, workspace.root / name, noticer(db))
         rows = conn.execute(
             "SELECT * FROM data_versions WHERE path = ? ORDER BY id", (name,)
         ).fetchall()

@@ -21,7 +21,9 @@ HISTORY = "/historik/rad/onkologi"
 def _deletions(register: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(register)
     try:
-        return conn.execute("SELECT path, timestamp FROM data_deletions ORDER BY id").fetchall()
+        return conn.execute(
+            "SELECT path, timestamp, noticed_by FROM data_deletions ORDER BY id"
+        ).fetchall()
     finally:
         conn.close()
 
@@ -34,8 +36,8 @@ def test_a_deleted_council_shows_as_deleted_and_is_restored(
     path.unlink()
     lars = logged_in(app, "Lars")
     index = lars.get("/historik").get_data(as_text=True)
-    [(name, when)] = _deletions(people)
-    assert name == "data/councils/onkologi.yaml"
+    [(name, when, noticed_by)] = _deletions(people)
+    assert (name, noticed_by) == ("data/councils/onkologi.yaml", "Lars")  # who looked
     row = re.search(r"data/councils/onkologi\.yaml</a></th>(.*?)</tr>", index, re.S)
     assert row is not None and f"raderad {when}" in row.group(1) and "okänd" in row.group(1)
     page = lars.get(HISTORY)
@@ -44,7 +46,7 @@ def test_a_deleted_council_shows_as_deleted_and_is_restored(
     deleted = re.search(r'<tr class="history-deleted">(.*?)</tr>', html, re.S)
     assert deleted is not None
     assert when in deleted.group(1) and "raderad nu" in deleted.group(1)
-    assert "saknades på disken efter version 4" in deleted.group(1)
+    assert "saknades på disken efter version 4; upptäcktes av Lars" in deleted.group(1)
     assert "Återställ version" not in html  # a läsare may look, not restore
     assert lars.get(HISTORY + "/version/4").status_code == 200
     assert lars.get("/historik/rad/finns-inte").status_code == 404
