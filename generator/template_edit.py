@@ -1,9 +1,9 @@
 """The Word template replaced, listed and restored from its history, safely.
 
-Every file that becomes the template, an upload (:func:`replace_template`) or an old version
-(:func:`restore_template`), goes through the same gate (:func:`install`): a sane Word package,
-no problem the one template check (:func:`generator.lint.template_problems`) finds, one council
-rendered with it; only then is it written atomically through :mod:`generator.history`, so the
+Every file that becomes the template, an upload or an old version (:func:`restore_template`),
+goes through the same gate (:func:`replace_template`): a sane Word package, no problem the one
+template check (:func:`generator.lint.template_problems`) finds, one council rendered with it;
+only then is it written atomically through :mod:`generator.history`, so the
 template before it is kept in the database as a version (``data_versions.content`` holds the
 bytes) and a restore is a new version, never a rewrite of an old one.  The page that replaces
 the template remembers the version it showed (its SHA-256); when the template was replaced after
@@ -89,40 +89,6 @@ def _changed(err: EditConflict) -> TemplateChanged:
     )
 
 
-def install(
-    workspace: Workspace,
-    candidate: Path,
-    shown: str,
-    *,
-    base: str | None,
-    author: str | None,
-    reason: str,
-    register: Path | None = None,
-    restored_from: int | None = None,
-) -> history.Version:
-    """Make the file ``candidate`` (named ``shown`` in messages) the template if it passes the
-    gate and the template is still the version ``base`` (its SHA-256 when the page showed it;
-    None: there was none); :class:`DataError` or :class:`TemplateChanged`, else the new version."""
-    from generator.web.importing.safety import check_docx
-
-    check_docx(candidate, shown)
-    trial_render(workspace, candidate, shown)
-    try:
-        return history.save_file(
-            workspace,
-            workspace.template_path,
-            candidate.read_bytes(),
-            base=base,
-            author=author,
-            reason=reason,
-            register=register,
-            origin="saved" if restored_from is None else "restored",
-            restored_from=restored_from,
-        )
-    except EditConflict as err:
-        raise _changed(err) from None
-
-
 def replace_template(
     workspace: Workspace,
     upload: Path,
@@ -132,20 +98,31 @@ def replace_template(
     author: str | None = None,
     reason: str = "",
     register: Path | None = None,
+    restored_from: int | None = None,
 ) -> history.Version:
-    """Make the uploaded ``upload`` (sent as ``name``) the workspace's template, if it is a sane
-    Word package, has no problem the template check finds and renders a council, and the
-    template is still the version ``base``; else :class:`DataError` with the check's messages
-    or :class:`TemplateChanged`, and the template is unchanged."""
-    return install(
-        workspace,
-        upload,
-        name,
-        base=base,
-        author=author,
-        reason=normalise(reason) or _("new template {name}").format(name=name),
-        register=register,
-    )
+    """Make the file ``upload`` (sent as ``name``) the workspace's template, if it is a sane
+    Word package, has no problem the template check finds, renders a council, and the template
+    is still the version ``base`` (its SHA-256 when the page showed it; None: there was none);
+    else :class:`DataError` with the check's messages or :class:`TemplateChanged`, and the
+    template is unchanged.  ``restored_from``: the id of the version it restores, if it does."""
+    from generator.web.importing.safety import check_docx
+
+    check_docx(upload, name)
+    trial_render(workspace, upload, name)
+    try:
+        return history.save_file(
+            workspace,
+            workspace.template_path,
+            upload.read_bytes(),
+            base=base,
+            author=author,
+            reason=normalise(reason) or _("new template {name}").format(name=name),
+            register=register,
+            origin="saved" if restored_from is None else "restored",
+            restored_from=restored_from,
+        )
+    except EditConflict as err:
+        raise _changed(err) from None
 
 
 def template_versions(workspace: Workspace, register: Path | None = None) -> list[history.Version]:
@@ -185,7 +162,7 @@ def restore_template(
     with tempfile.TemporaryDirectory(prefix="uppdrag-mall-") as folder:
         candidate = Path(folder) / "uppdragshandling.docx"
         candidate.write_bytes(old.content)
-        return install(
+        return replace_template(
             workspace,
             candidate,
             shown,
@@ -198,7 +175,6 @@ def restore_template(
 
 
 __all__ = [
-    "install",
     "replace_template",
     "restore_template",
     "template_version",
