@@ -193,6 +193,8 @@ def pages(councils: int, requests: int) -> bool:
             "/installningar/",
             "/installningar/mall",
             "/installningar/mall/uppdragshandling.docx",
+            "/installningar/mall/version/1",
+            "/installningar/mall/aterstall/1",
             "/static/uppdrag.css",
         ]
         posts = [

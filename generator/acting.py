@@ -31,6 +31,11 @@ def person() -> str:
     return _person.get() or os_user()
 
 
+def named() -> str | None:
+    """The person set by :func:`acting_as` or :func:`begin`, if any (None on the CLI)."""
+    return _person.get()
+
+
 def begin(name: str) -> Token[str | None]:
     """Act as ``name`` until :func:`end` is given the token (for request hooks)."""
     return _person.set(name)

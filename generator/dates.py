@@ -48,3 +48,15 @@ def long_form(date: dt.date) -> str:
 
 def styled(date: dt.date, style: str) -> str:
     return long_form(date) if style == "lång" else iso(date)
+
+
+def local_time(timestamp: str) -> str:
+    """A recorded time (ISO, stored in UTC) as a person reads a clock: Swedish time, minutes;
+    a text that is no time is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(TIME_ZONE).strftime("%Y-%m-%d %H:%M")

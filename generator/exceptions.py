@@ -108,3 +108,11 @@ class EditConflict(UppdragError):
         self.mine = mine
         self.theirs = theirs
         self.current = current  # the history's Version of what is on disk now, if recorded
+
+
+class TemplateChanged(UppdragError):
+    """The template was replaced (by another person, or on disk) after the page that would
+    replace or restore it was opened: refused, nothing replaced.  A Word file has no text to
+    merge, so the message names who replaced it and when instead of showing both."""
+
+    exit_code = 1

@@ -1,27 +1,21 @@
-"""The organisation's settings and the Word template changed from the web, safely.
+"""The organisation's settings changed from the web, safely.
 
 :func:`save_settings` writes ``data/installningar.yaml`` with ruamel round-trip (the comments
 beside each value stay as they were), checked with the same :data:`SETTINGS_SCHEMA` and messages
 as every command, through :mod:`generator.history` (the version before it kept, with author,
-time and reason; a save on top of a newer file refused with both versions).
-:func:`replace_template` takes an uploaded ``.docx`` only when it is a sane Word package, passes
-the one template check (:func:`generator.lint.template_problems`) and renders one council; the
-accepted file is written atomically through the history too, so the template before it is kept
-in the database as a version (``data_versions.content`` holds the bytes) and can be restored.
+time and reason; a save on top of a newer file refused with both versions).  The Word template
+is replaced and restored by :mod:`generator.template_edit`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from generator import history
-from generator.exceptions import DataError, Problem, UppdragError
+from generator.exceptions import DataError, Problem
 from generator.i18n import _
-from generator.lint import template_problems
 from generator.loader import _parse, _yaml
 from generator.loader.messages import display_path
 from generator.loader.text import read_text
@@ -134,79 +128,11 @@ def save_settings(
     )
 
 
-def _refuse(name: str, message: str) -> DataError:
-    return DataError([Problem(name, None, None, "", message)])
-
-
-def trial_render(workspace: Workspace, template_path: Path, shown: str) -> None:
-    """Render the first council that loads with the template at ``template_path``: a template
-    the lint passes but the renderer cannot fill is refused before it is used (``shown``: the
-    file's name in the messages)."""
-    from generator.councils import load_one
-    from generator.render import Stamp, render_docx
-
-    template, problems = template_problems(template_path)
-    if template is None:
-        raise DataError([replace(p, file=shown) for p in problems])
-    settings = workspace.load_settings()
-    library = workspace.load_library()
-    for path in workspace.council_files():
-        mandate = load_one(path, library, settings)
-        if isinstance(mandate, list):
-            continue  # a council with problems of its own says nothing about the template
-        try:
-            render_docx(template, mandate, settings, Stamp(dt.date.today(), None))
-        except UppdragError as err:
-            raise _refuse(shown, str(err)) from None
-        except Exception as err:  # noqa: BLE001 - whatever the template makes the renderer do
-            raise _refuse(
-                shown,
-                _("rendering the council {council} with it failed: {error}").format(
-                    council=path.stem, error=err
-                ),
-            ) from None
-        return
-    raise _refuse(
-        shown,
-        _("no council loads without problems, so the template cannot be tried; fix them first"),
-    )
-
-
-def replace_template(
-    workspace: Workspace,
-    upload: Path,
-    name: str,
-    *,
-    author: str | None = None,
-    reason: str = "",
-    register: Path | None = None,
-) -> history.Version:
-    """Make the uploaded ``upload`` (sent as ``name``) the workspace's template, if it is a sane
-    Word package, has no problem the template check finds and renders a council; else
-    :class:`DataError` with the check's messages, and the template is unchanged."""
-    from generator.web.importing.safety import check_docx
-
-    check_docx(upload, name)
-    trial_render(workspace, upload, name)
-    target = workspace.template_path
-    return history.save_file(
-        workspace,
-        target,
-        upload.read_bytes(),
-        base=history.current_digest(target),
-        author=author,
-        reason=normalise(reason) or _("new template {name}").format(name=name),
-        register=register,
-    )
-
-
 __all__ = [
     "FIELDS",
     "check",
     "current",
     "field_of",
     "new_text",
-    "replace_template",
     "save_settings",
-    "trial_render",
 ]

@@ -1,5 +1,6 @@
-"""The settings and the template changed through generator.settings_edit: checked with the same
-schema as every command, comments kept, the version before kept in the history."""
+"""The settings and the template changed through generator.settings_edit and
+generator.template_edit: checked with the same schema and template check as every command,
+comments kept, the version before kept in the history."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import history, settings_edit
+from generator import history, settings_edit, template_edit
 from generator.exceptions import DataError, EditConflict
 from generator.register.workspace_db import WorkspaceDB
 from generator.workspace import Workspace
@@ -17,12 +18,17 @@ from generator.workspace import Workspace
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
+def copy_workspace(tmp_path: Path) -> Workspace:
+    """The repository's data and template copied into ``tmp_path``, with an output folder."""
     for name in ("data", "templates"):
         shutil.copytree(REPO / name, tmp_path / name)
     (tmp_path / "output").mkdir()
     return Workspace(tmp_path)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return copy_workspace(tmp_path)
 
 
 def broken_template(source: Path, target: Path, old: str, new: str) -> Path:
@@ -91,7 +97,7 @@ def test_save_on_a_changed_file_is_a_conflict_with_both_versions(ws: Workspace) 
 def test_a_sound_template_replaces_the_old_one_which_is_kept(ws: Workspace, tmp_path: Path) -> None:
     old = ws.template_path.read_bytes()
     upload = broken_template(ws.template_path, tmp_path / "ny.docx", "Diarienummer:", "Diarienr:")
-    settings_edit.replace_template(ws, upload, "ny.docx", author="Frida")
+    template_edit.replace_template(ws, upload, "ny.docx", base=history.digest(old), author="Frida")
     assert ws.template_path.read_bytes() == upload.read_bytes()
     with WorkspaceDB(ws.root / "output" / "diarium.sqlite") as db:
         found = history.versions(db, ws, ws.template_path)
@@ -112,7 +118,9 @@ def test_a_broken_template_is_refused_with_the_lint_messages(
     before = ws.template_path.read_bytes()
     upload = broken_template(ws.template_path, tmp_path / "trasig.docx", old, new)
     with pytest.raises(DataError) as caught:
-        settings_edit.replace_template(ws, upload, "trasig.docx", author="Frida")
+        template_edit.replace_template(
+            ws, upload, "trasig.docx", base=history.digest(before), author="Frida"
+        )
     text = "\n".join(str(p) for p in caught.value.problems)
     assert "trasig.docx" in text and expected in text
     assert ws.template_path.read_bytes() == before
@@ -123,5 +131,5 @@ def test_a_file_that_is_no_word_document_is_refused(ws: Workspace, tmp_path: Pat
     upload = tmp_path / "inte.docx"
     upload.write_bytes(b"PK not really")
     with pytest.raises(DataError, match="Word"):
-        settings_edit.replace_template(ws, upload, "inte.docx")
+        template_edit.replace_template(ws, upload, "inte.docx", base=history.digest(before))
     assert ws.template_path.read_bytes() == before

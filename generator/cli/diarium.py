@@ -174,17 +174,9 @@ def register_show(dnr: str, register: Path | None) -> None:
 
 def _local_time(timestamp: str) -> str:
     """An event's time (stored in UTC) as the registrar reads a clock: Swedish time, minutes."""
-    import datetime as dt
+    from generator.dates import local_time
 
-    from generator.dates import TIME_ZONE
-
-    try:
-        moment = dt.datetime.fromisoformat(timestamp)
-    except ValueError:
-        return timestamp
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(TIME_ZONE).strftime("%Y-%m-%d %H:%M")
+    return local_time(timestamp)
 
 
 def _person(actor: str) -> str:

@@ -6,7 +6,7 @@ time), refuses when it is not the version the editor started from (:class:`EditC
 both texts), and otherwise writes the new text atomically and records it with author, time and
 reason.  Restoring an old version is a save of its text, so it makes a new version too.  The lock
 serialises saves across threads and processes; a hand edit made while a save holds it is noticed
-at the next look.
+at the next look, and so is a file deleted on disk (:mod:`generator.history.deletions`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.exceptions import EditConflict, UsageError
+from generator.history import deletions
 from generator.i18n import _
 from generator.register.workspace_db import WorkspaceDB
 from generator.workspace import Workspace
@@ -140,13 +141,28 @@ def _owner(path: Path) -> str:
         return "?"
 
 
-def _notice(conn: sqlite3.Connection, name: str, path: Path) -> Version | None:
-    """Keep the file on disk as a version if it is not the last one recorded."""
+def noticer(db: WorkspaceDB) -> str:
+    """Who is using uppdrag now, for what they notice: the person logged in on the web (the
+    web's database connection is opened before it knows who), else the connection's actor."""
+    from generator.acting import named
+
+    return named() or db.actor
+
+
+def notice_in(conn: sqlite3.Connection, name: str, path: Path, actor: str) -> Version | None:
+    """Keep the file on disk as a version if it is not the last one recorded; a file with
+    versions that is gone from its folder is recorded as deleted (``actor`` noticed it)."""
     data = read_bytes(path)
-    if data is None:
-        return None
     latest = _latest(conn, name)
-    if latest is not None and latest.sha256 == digest(data):
+    if data is None:
+        if latest is not None and path.parent.is_dir():  # not a whole workspace moved away
+            deletions.record(conn, name, latest.id, actor)
+        return None
+    if (
+        latest is not None
+        and latest.sha256 == digest(data)
+        and not deletions.is_deleted(conn, name, latest.id)  # deleted, then put back as it was
+    ):
         return None
     changed = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
     return _insert(
@@ -162,44 +178,11 @@ def _notice(conn: sqlite3.Connection, name: str, path: Path) -> Version | None:
 
 def notice(db: WorkspaceDB, workspace: Workspace, path: Path) -> Version | None:
     """Record the file as it is on disk when it differs from its last version (a hand edit, or
-    a file never saved through uppdrag); the new version, or None when nothing changed."""
+    a file never saved through uppdrag; a deletion, see :func:`notice_in`); the new version, or
+    None when nothing changed."""
     name = key(workspace, path)
     with db.write() as conn:
-        return _notice(conn, name, workspace.root / name)
-
-
-def data_files(workspace: Workspace) -> list[Path]:
-    """The files whose history is kept: settings, clause library, every council."""
-    files = [workspace.settings_path, workspace.library_path]
-    if workspace.councils_dir.is_dir():
-        files += sorted(workspace.councils_dir.glob("*.yaml"))
-    return [f for f in files if f.is_file()]
-
-
-def notice_all(db: WorkspaceDB, workspace: Workspace) -> list[Version]:
-    """:func:`notice` for every data file: the files are hashed against the last recorded
-    version of each (one read), and only the changed ones are recorded (one write, if any)."""
-    with db.read() as conn:
-        known = dict(
-            conn.execute(
-                "SELECT path, sha256 FROM data_versions WHERE id IN"
-                " (SELECT MAX(id) FROM data_versions GROUP BY path)"
-            ).fetchall()
-        )
-    changed = []
-    for path in data_files(workspace):
-        data = read_bytes(path)
-        name = key(workspace, path)
-        if data is not None and known.get(name) != digest(data):
-            changed.append((name, path))
-    found = []
-    if changed:
-        with db.write() as conn:
-            for name, path in changed:
-                version = _notice(conn, name, path)  # checked again inside the lock
-                if version is not None:
-                    found.append(version)
-    return found
+        return notice_in(conn, name, workspace.root / name, noticer(db))
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -246,7 +229,7 @@ def save(
     author = author or db.actor
     conflict: tuple[bytes | None, Version | None] | None = None
     with db.write() as conn:
-        _notice(conn, name, target)
+        notice_in(conn, name, target, noticer(db))
         on_disk = read_bytes(target)
         latest = _latest(conn, name)
         if (None if on_disk is None else digest(on_disk)) != base:
@@ -283,10 +266,11 @@ def _conflict(
 
 
 def versions(db: WorkspaceDB, workspace: Workspace, path: Path) -> list[Version]:
-    """Every version of the file, oldest first (a hand edit on disk is noticed first)."""
+    """Every version of the file, oldest first (a hand edit on disk, or its deletion, is
+    noticed first)."""
     name = key(workspace, path)
     with db.write() as conn:
-        _notice(conn, name, workspace.root / name)
+        notice_in(conn, name, workspace.root / name, noticer(db))
         rows = conn.execute(
             "SELECT * FROM data_versions WHERE path = ? ORDER BY id", (name,)
         ).fetchall()
@@ -338,13 +322,32 @@ def save_file(
     author: str | None = None,
     reason: str = "",
     register: Path | str | None = None,
+    origin: str = "saved",
+    restored_from: int | None = None,
 ) -> Version:
     """:func:`save` with the workspace's database opened here (``register``: as ``--register``),
     for the plain functions that save a data file (the council editor, the clause library)."""
+    with open_db(workspace, register, author) as db:
+        return save(
+            db,
+            workspace,
+            path,
+            data,
+            base=base,
+            reason=reason,
+            author=author or None,
+            origin=origin,
+            restored_from=restored_from,
+        )
+
+
+def open_db(
+    workspace: Workspace, register: Path | str | None = None, author: str | None = None
+) -> WorkspaceDB:
+    """The workspace's database (``register``: as ``--register``), acting as ``author``."""
     from generator.register_access import register_path
 
-    with WorkspaceDB(register_path(workspace, register and str(register)), actor=author) as db:
-        return save(db, workspace, path, data, base=base, reason=reason, author=author or None)
+    return WorkspaceDB(register_path(workspace, register and str(register)), actor=author)
 
 
 def record_written(
@@ -357,13 +360,15 @@ def record_written(
 ) -> Version | None:
     """Keep a data file that another function just wrote (a new council, an import) as a
     version saved by ``author``; None when its content is already the last version."""
-    from generator.register_access import register_path
-
     name = key(workspace, path)
-    with WorkspaceDB(register_path(workspace, register and str(register)), actor=author) as db:
+    with open_db(workspace, register, author) as db:
         with db.write() as conn:
             data = read_bytes(workspace.root / name)
             latest = _latest(conn, name)
-            if data is None or (latest is not None and latest.sha256 == digest(data)):
+            if data is None or (
+                latest is not None
+                and latest.sha256 == digest(data)
+                and not deletions.is_deleted(conn, name, latest.id)
+            ):
                 return None
             return _insert(conn, name, data, author or db.actor, reason, "saved")

@@ -185,10 +185,20 @@ ACCOUNTS_AND_HISTORY = (
     """,
 )
 
+
+def _append_only(table: str, message: str) -> tuple[str, str]:
+    """The two triggers that refuse to change or remove a row of ``table`` (``message``)."""
+    return tuple(  # type: ignore[return-value]
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
+        f" BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        for verb in ("UPDATE", "DELETE")
+    )
+
+
 #: Changes to the schema after version 1, applied in order to registers of an older version, each
 #: in the same write transaction as the version bump.  Append ``(version, statements)``; never
 #: edit a migration that has shipped: 2 register integrity, 3 archive copies (PDF/A), 4 accounts
-#: and data history, 5 import originals.
+#: and data history, 5 import originals, 6 data files deleted on disk.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     # 2 register integrity: file paths inside the workspace are recorded relative to it (the
     # connection rewrites old absolute ones on open, as only it knows the workspace); the
@@ -254,6 +264,25 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             CREATE TRIGGER originals_fixed BEFORE UPDATE ON originals
             BEGIN SELECT RAISE(ABORT, 'a kept original never changes'); END
             """,
+        ),
+    ),
+    (
+        6,
+        # A data file found missing on disk after its version ``last_version``: the deletion is
+        # a step of the file's history (its content stays in that version, to restore), noticed
+        # once per version, never changed or forgotten.  data_versions is not rebuilt for it.
+        (
+            """
+            CREATE TABLE data_deletions (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                path         TEXT    NOT NULL,
+                last_version INTEGER NOT NULL UNIQUE REFERENCES data_versions (id),
+                timestamp    TEXT    NOT NULL,
+                noticed_by   TEXT    NOT NULL
+            )
+            """,
+            "CREATE INDEX data_deletions_path ON data_deletions (path, id)",
+            *_append_only("data_deletions", "deletions are append-only"),
         ),
     ),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 
 from generator import i18n
+from generator.dates import local_time
 
 
 def request_language() -> str:
@@ -35,3 +36,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_begin)
     app.teardown_request(_end)
     app.jinja_env.globals["page_language"] = lambda: g.get("language", "sv")
+    app.jinja_env.globals["local_time"] = local_time  # a recorded UTC time as Swedish time

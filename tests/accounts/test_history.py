@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -16,15 +15,6 @@ from generator import history
 from generator.exceptions import EditConflict
 from generator.register.workspace_db import WorkspaceDB
 from generator.workspace import Workspace
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    root = tmp_path / "arbetsyta"
-    shutil.copytree(REPO / "data", root / "data")
-    return Workspace(root)
 
 
 def _db(ws: Workspace, actor: str) -> WorkspaceDB:

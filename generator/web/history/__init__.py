@@ -4,6 +4,8 @@ Councils are restored by a sekreterare, the clause library and the settings by a
 they are edited.  A restore is a save like any other (:func:`generator.history.restore`): it
 makes a new version, and it is refused, with both texts shown, when the file changed after the
 page was loaded.  The same conflict page answers every save that :class:`EditConflict` refuses.
+A council file deleted on disk keeps its page: the deletion is a step of its history ("raderad"),
+and its last version is restored like any other.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ def _path(kind: str, name: str) -> Path:
     workspace = get_workspace()
     if kind == "rad":
         path = workspace.councils_dir / f"{name}.yaml"
-        if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        if "/" in name or "\\" in name or name.startswith("."):
             abort(404)
+        if not path.is_file() and not history.has_history(database(), workspace, path):
+            abort(404)  # a deleted council with versions still has its history
         return path
     if name == "klausuler":
         return workspace.library_path
@@ -65,18 +69,50 @@ def _file_page(kind: str, name: str) -> str:
     diff = None
     if versions and 1 <= old <= newest and 1 <= new <= newest:
         diff = history.diff_versions(versions[old - 1], versions[new - 1])
+    base = history.current_digest(path)
     return render_template(
         "history/file.html",
         kind=kind,
         name=name,
         label=_label(path),
         versions=list(reversed(versions)),
+        steps=_steps(versions, history.deletions_of(database(), workspace, path), base),
         old=old,
         new=new,
         diff=diff,
-        base=history.current_digest(path) or "",
+        base=base or "",
         restore_role="sekreterare" if kind == "rad" else SHARED_FILES[name],
     )
+
+
+def _steps(
+    versions: list[history.Version], deletions: list[history.Deletion], now: str | None
+) -> list[dict[str, Any]]:
+    """The file's history newest first: each version, and each time the file was found deleted
+    (after the version it followed); ``current`` marks what the file is now."""
+    numbers = {v.id: v.number for v in versions}
+    steps: list[tuple[float, dict[str, Any]]] = [
+        (v.id, {"version": v, "deletion": None, "current": False}) for v in versions
+    ]
+    steps += [
+        (
+            d.last_version + 0.5,
+            {
+                "version": None,
+                "deletion": d,
+                "current": False,
+                "after": numbers.get(d.last_version),
+            },
+        )
+        for d in deletions
+    ]
+    ordered = [step for _key, step in sorted(steps, key=lambda item: item[0], reverse=True)]
+    if ordered:
+        newest = ordered[0]
+        newest["current"] = newest["deletion"] is not None or (
+            newest["version"] is not None and newest["version"].sha256 == now
+        )
+    return ordered
 
 
 def _version_page(kind: str, name: str, number: int) -> str:
@@ -123,15 +159,15 @@ def _restore(kind: str, name: str, number: int) -> Response:
 @requires("läsare")
 def index() -> str:
     workspace = get_workspace()
-    history.notice_all(database(), workspace)  # hand edits show up here at once
+    history.notice_all(database(), workspace)  # hand edits and deletions show up here at once
+    deleted = history.deleted_data_files(database(), workspace)
+    paths = history.data_files(workspace) + [workspace.root / label for label in deleted]
     files = []
-    for path in history.data_files(workspace):
+    for path in paths:
         versions = history.versions(database(), workspace, path)
         kind, name = ("rad", path.stem) if path.parent == workspace.councils_dir else ("", "")
         if not kind:
-            name = {workspace.library_path: "klausuler", workspace.settings_path: "installningar"}[
-                path
-            ]
+            name = "klausuler" if path == workspace.library_path else "installningar"
         files.append(
             {
                 "label": _label(path),
@@ -139,6 +175,7 @@ def index() -> str:
                 "name": name,
                 "latest": versions[-1],
                 "count": len(versions),
+                "deleted": deleted.get(_label(path)),
             }
         )
     return render_template("history/index.html", files=files)

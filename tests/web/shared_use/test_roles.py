@@ -46,7 +46,16 @@ LIGHT_PAGE = "/"
 
 #: Tables whose rows a refused request must leave as they were (sessions and log-in attempts
 #: are the record of the request itself and may change).
-KEPT_TABLES = ("series", "issues", "files", "events", "users", "account_events", "data_versions")
+KEPT_TABLES = (
+    "series",
+    "issues",
+    "files",
+    "events",
+    "users",
+    "account_events",
+    "data_versions",
+    "data_deletions",
+)
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:

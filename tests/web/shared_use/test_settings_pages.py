@@ -3,6 +3,7 @@ conflict page on a stale form, and axe-core on both pages in the browser."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -49,6 +50,14 @@ def form_of(client: FlaskClient) -> dict[str, str]:
     form["dokumenttitel"] = title.group(1)
     form["datumformat"] = "iso"
     return form
+
+
+def template_token(client: FlaskClient) -> str:
+    """The version of the template the template page shows (its hidden ``version`` field)."""
+    html = client.get(TEMPLATE).get_data(as_text=True)
+    found = re.search(r'<input type="hidden" name="version" value="([0-9a-f]*)"', html)
+    assert found is not None
+    return found.group(1)
 
 
 def settings_file(workspace: Path) -> bytes:
@@ -139,9 +148,15 @@ def test_template_download_upload_and_refusal(
     assert download.status_code == 200 and download.data == old
     broken = broken_template(path, tmp_path / "trasig.docx", "{{ date_text }}", "{{ datum }}")
     token = csrf_token(client, TEMPLATE)
+    version = template_token(client)
+    assert version == hashlib.sha256(old).hexdigest()
     response = client.post(
         TEMPLATE,
-        data={"csrf_token": token, "template": (io.BytesIO(broken.read_bytes()), "trasig.docx")},
+        data={
+            "csrf_token": token,
+            "version": version,
+            "template": (io.BytesIO(broken.read_bytes()), "trasig.docx"),
+        },
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -152,6 +167,7 @@ def test_template_download_upload_and_refusal(
         TEMPLATE,
         data={
             "csrf_token": token,
+            "version": version,
             "reason": "ny rubrik",
             "template": (io.BytesIO(good.read_bytes()), "ny.docx"),
         },
