@@ -26,7 +26,7 @@ from generator.datacache import read_data
 from generator.diff.words import WordOp, word_diff
 from generator.exceptions import DataError, EditConflict, RegisterError, UsageError
 from generator.i18n import _
-from generator.loader import _parse, _yaml
+from generator.loader import parse_text, round_trip_yaml
 from generator.loader.messages import display_path
 from generator.loader.text import RAW_BAD_CHAR, read_text
 from generator.schema import LIBRARY_SCHEMA, holds, validate
@@ -192,7 +192,7 @@ def _new_library_text(path: Path, clause_id: str, text: str) -> str:
     """The library file's text with one clause's text replaced, the rest as it was."""
     from generator.importer.yaml_writer import _scalar
 
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     yaml.width = 4096  # folding is decided per text by the writer, not by ruamel
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.preserve_quotes = True
@@ -220,10 +220,10 @@ def _check(path: Path, text: str) -> None:
         return  # right: the slow reading below is only needed to say where a problem is
     display = display_path(path)
     if RAW_BAD_CHAR.search(text):
-        from generator.loader import _raw_char_problems
+        from generator.loader import raw_char_problems
 
-        raise DataError(_raw_char_problems(text, display))
-    problems = validate(_parse(path, text, display), LIBRARY_SCHEMA)
+        raise DataError(raw_char_problems(text, display))
+    problems = validate(parse_text(path, text, display), LIBRARY_SCHEMA)
     if problems:
         raise DataError(problems)
 

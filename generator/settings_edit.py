@@ -16,7 +16,7 @@ from typing import Any
 from generator import history
 from generator.exceptions import DataError, Problem
 from generator.i18n import _
-from generator.loader import _parse, _yaml
+from generator.loader import parse_text, round_trip_yaml
 from generator.loader.messages import display_path
 from generator.loader.text import read_text
 from generator.schema import SETTINGS_SCHEMA, validate
@@ -57,7 +57,7 @@ def current(workspace: Workspace) -> tuple[dict[str, str], str | None]:
     """The form's values as the file holds them now, and the version the form remembers."""
     path = workspace.settings_path
     text = read_text(path, display_path(path))
-    data = _yaml().load(text) or {}
+    data = round_trip_yaml().load(text) or {}
     values = {}
     for name, keys in FIELDS:
         value = _get(data, keys)
@@ -72,7 +72,7 @@ def normalise(value: str) -> str:
 
 def new_text(path: Path, values: dict[str, str]) -> str:
     """The settings file's text with the form's values, its comments and order kept."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     yaml.width = 4096
     yaml.preserve_quotes = True
     data = yaml.load(read_text(path, display_path(path)))
@@ -97,7 +97,7 @@ def new_text(path: Path, values: dict[str, str]) -> str:
 def check(path: Path, text: str) -> None:
     """What loading the settings would say of ``text``: :class:`DataError`, file, line, field."""
     display = display_path(path)
-    problems = validate(_parse(path, text, display), SETTINGS_SCHEMA)
+    problems = validate(parse_text(path, text, display), SETTINGS_SCHEMA)
     if problems:
         raise DataError(problems)
 

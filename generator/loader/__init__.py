@@ -60,7 +60,8 @@ class Loaded:
     display: str
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
+    """The ruamel round-trip reader every data file is read with (duplicate keys refused)."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     return yaml
@@ -71,20 +72,20 @@ def load_yaml(path: Path) -> Loaded:
     display = display_path(path)
     text = read_text(path, display)
     if RAW_BAD_CHAR.search(text):
-        raise DataError(_raw_char_problems(text, display))
-    return _parse(path, text, display)
+        raise DataError(raw_char_problems(text, display))
+    return parse_text(path, text, display)
 
 
 def load_text(text: str, path: Path, display: str) -> Loaded:
     """Parse ``text`` as if it were the file ``path``: for a file about to be written (``init``),
     checked before anything is written."""
     if RAW_BAD_CHAR.search(text):
-        raise DataError(_raw_char_problems(text, display))
-    return _parse(path, text, display)
+        raise DataError(raw_char_problems(text, display))
+    return parse_text(path, text, display)
 
 
-def _parse(path: Path, text: str, display: str) -> Loaded:
-    yaml = _yaml()
+def parse_text(path: Path, text: str, display: str) -> Loaded:
+    yaml = round_trip_yaml()
     problems: list[Problem] = []
     try:
         problems.extend(check_events(yaml, text, display))
@@ -144,7 +145,7 @@ def _whole_file(display: str, message: str) -> Problem:
     return Problem(display, None, None, "", message)
 
 
-def _raw_char_problems(text: str, display: str) -> list[Problem]:
+def raw_char_problems(text: str, display: str) -> list[Problem]:
     """A problem for each control character written into the file as it is, naming its field.
 
     The field is found by reading the file with each such character replaced by a space (the
@@ -152,7 +153,7 @@ def _raw_char_problems(text: str, display: str) -> list[Problem]:
     the character.  When even that text cannot be read, the line and column are given alone.
     """
     try:
-        data = _parse(Path(display), RAW_BAD_CHAR.sub(" ", text), display).data
+        data = parse_text(Path(display), RAW_BAD_CHAR.sub(" ", text), display).data
     except DataError:
         data = None
     spots = sorted(value_spots(data))
