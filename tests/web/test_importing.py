@@ -133,9 +133,10 @@ def test_a_bad_id_is_refused_at_its_field_and_nothing_is_written(
     assert sorted(p.name for p in (web_workspace / "data" / "councils").iterdir()) == [
         "onkologi.yaml"
     ]
-    assert not (web_workspace / "output" / "diarium.sqlite").exists() or not Register(
-        web_workspace / "output" / "diarium.sqlite"
-    ).list()
+    assert (
+        not (web_workspace / "output" / "diarium.sqlite").exists()
+        or not Register(web_workspace / "output" / "diarium.sqlite").list()
+    )
     assert len(list((web_workspace / ".uppdrag" / "uploads").iterdir())) == 1  # kept to retry
 
 

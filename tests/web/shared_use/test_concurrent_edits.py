@@ -303,7 +303,9 @@ def test_an_import_and_a_reissue_never_run_at_once(
         state, "reissue", "Ny utgivning av uppdragen", "Frida", lambda p: gate.wait(10) and {}
     )
     try:
-        refused = greta.post(f"/import/{action}", data={"csrf_token": token, "council": "primarvard"})
+        refused = greta.post(
+            f"/import/{action}", data={"csrf_token": token, "council": "primarvard"}
+        )
         assert refused.status_code == 409
         assert "Frida kör ”Ny utgivning av uppdragen”" in refused.get_data(as_text=True)
         assert not (web_workspace / "data" / "councils" / "primarvard.yaml").exists()
