@@ -256,3 +256,20 @@ def test_an_own_version_of_a_list_clause_joins_the_existing_own_versions(ws: Wor
     assert [key for key, _node in form.own_lists] == ["samband.standard"]  # type: ignore[union-attr]
     info = library_edit.clause_info(ws, "samband.standard")
     assert info is not None and info.overridden_by == ["onkologi"]
+
+
+def test_an_issued_document_that_cannot_be_read_keeps_the_ids(ws: Workspace) -> None:
+    path = ws.councils_dir / "onkologi.yaml"
+    register = ws.root / "output" / "diarium.sqlite"
+    edits = [
+        Edit("section", "avsnitt", "own:Budget"),
+        Edit("text", "avsnitt/budget/innehåll/0", "Rådet har en egen budget."),
+    ]
+    assert _save(path, edits, ws, register).status == "saved"
+    [written] = main.render(ws, ["onkologi"], date=dt.date(2026, 3, 2), register=register)
+    written.path.write_bytes(b"not a Word file any more")
+    form = open_form(ws, path, register).form
+    [budget] = [s for s in form.sections if s.key == "budget"]  # type: ignore[union-attr]
+    assert budget.id_note.startswith("Id: budget. An issued mandate of the council could not")
+    assert _save(path, [Edit("text", "avsnitt/budget/rubrik", "Ekonomi")], ws, register).ok
+    assert "\n  budget:\n    rubrik: Ekonomi\n" in path.read_text(encoding="utf-8")

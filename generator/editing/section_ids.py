@@ -17,7 +17,9 @@ renamed issued section would.
 
 from __future__ import annotations
 
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,25 +227,48 @@ def issued_of(register: Path, council: str) -> Issued:
     return issued
 
 
+#: The paragraphs of issued files by (path, SHA-256 the register records): an issued file is never
+#: overwritten, so what it says is read once, not on every page of the council.
+_read: OrderedDict[tuple[str, str], frozenset[str]] = OrderedDict()
+_read_lock = threading.Lock()
+_KEEP = 256
+
+
+def _paragraphs(path: Path, sha256: str | None) -> frozenset[str]:
+    """What the issued file ``path`` says, a paragraph (or line of a text export) each."""
+    key = (str(path), sha256 or "")
+    with _read_lock:
+        found = _read.get(key)
+    if found is not None and sha256:
+        return found
+    if path.suffix.lower() == ".docx":
+        from generator.diff import document_paragraphs
+
+        found = frozenset(p.strip() for p in document_paragraphs(path))
+    else:
+        found = frozenset(line.strip() for line in path.read_text("utf-8").splitlines())
+    with _read_lock:
+        _read[key] = found
+        while len(_read) > _KEEP:
+            _read.popitem(last=False)
+    return found
+
+
 def issued_paragraphs(register: Path, council: str) -> set[str] | None:
     """Every paragraph of the council's registered documents (Word files, and the kept originals
     of an import); None when one of them cannot be read.  No register: nothing issued."""
     if not register.is_file():
         return set()
-    from generator.diff import document_paragraphs
     from generator.register import Register
 
-    out: set[str] = set()
     with Register(register) as reg:
         issues = reg.list(council)
-        files = [Path(f.path) for i in issues for f in i.files if f.state == "written"]
-        files += [Path(o.path) for i in issues for o in reg.originals(i.dnr)]
-    for path in files:
+        files = [(Path(f.path), f.sha256) for i in issues for f in i.files if f.state == "written"]
+        files += [(Path(o.path), o.sha256) for i in issues for o in reg.originals(i.dnr)]
+    out: set[str] = set()
+    for path, sha256 in files:
         try:
-            if path.suffix.lower() == ".docx":
-                out.update(p.strip() for p in document_paragraphs(path))
-            else:
-                out.update(line.strip() for line in path.read_text("utf-8").splitlines())
+            out |= _paragraphs(path, sha256)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
             return None
     return out
