@@ -131,7 +131,7 @@ def _read(path: Path, council: str | None = None) -> dict[str, Any]:
     data, report, source = import_document(path, library, settings)
     suggested = suggest_council_id(str(data["namn"]))
     council = suggested if council is None else council.strip()
-    target = workspace.councils_dir / f"{council or suggested}.yaml"
+    target = workspace.councils_dir / f"{suggested}.yaml"  # names the preview's problems only
     mandate = build_mandate(Loaded(target, data, display_path(target)), library, settings)
     refusals = []
     if source.dnr and get_register().get(str(DiaryNumber.parse(source.dnr))) is not None:
