@@ -143,7 +143,8 @@ def test_a_new_sections_id_follows_its_changed_heading(ws: Workspace) -> None:
     assert "\n  ekonomi:\n    rubrik: Ekonomi\n" in path.read_text(encoding="utf-8")
 
 
-def test_an_issued_sections_id_stays_and_the_form_says_why(ws: Workspace) -> None:
+def _issued_with_budget(ws: Workspace) -> tuple[Path, Path, Path]:
+    """onkologi with an own section Budget, issued: its file, the register and the document."""
     path = ws.councils_dir / "onkologi.yaml"
     register = ws.root / "output" / "diarium.sqlite"
     edits = [
@@ -151,7 +152,12 @@ def test_an_issued_sections_id_stays_and_the_form_says_why(ws: Workspace) -> Non
         Edit("text", "avsnitt/budget/innehåll/0", "Rådet har en egen budget."),
     ]
     assert _save(path, edits, ws, register).status == "saved"
-    main.render(ws, ["onkologi"], date=dt.date(2026, 3, 2), register=register)
+    [written] = main.render(ws, ["onkologi"], date=dt.date(2026, 3, 2), register=register)
+    return path, register, written.path
+
+
+def test_an_issued_sections_id_stays_and_the_form_says_why(ws: Workspace) -> None:
+    path, register, _written = _issued_with_budget(ws)
     form = open_form(ws, path, register).form
     [budget] = [s for s in form.sections if s.key == "budget"]  # type: ignore[union-attr]
     assert budget.id_note == (
@@ -259,15 +265,8 @@ def test_an_own_version_of_a_list_clause_joins_the_existing_own_versions(ws: Wor
 
 
 def test_an_issued_document_that_cannot_be_read_keeps_the_ids(ws: Workspace) -> None:
-    path = ws.councils_dir / "onkologi.yaml"
-    register = ws.root / "output" / "diarium.sqlite"
-    edits = [
-        Edit("section", "avsnitt", "own:Budget"),
-        Edit("text", "avsnitt/budget/innehåll/0", "Rådet har en egen budget."),
-    ]
-    assert _save(path, edits, ws, register).status == "saved"
-    [written] = main.render(ws, ["onkologi"], date=dt.date(2026, 3, 2), register=register)
-    written.path.write_bytes(b"not a Word file any more")
+    path, register, written = _issued_with_budget(ws)
+    written.write_bytes(b"not a Word file any more")
     form = open_form(ws, path, register).form
     [budget] = [s for s in form.sections if s.key == "budget"]  # type: ignore[union-attr]
     assert budget.id_note.startswith("Id: budget. An issued mandate of the council could not")
