@@ -6,7 +6,9 @@
   placed at their fields;
 - :mod:`~generator.editing.edits`: the changes (text, remove, move, add, own wording, clause);
 - :mod:`~generator.editing.parts`: the parts added or moved as a whole (uppdragsgivare, the
-  introduction, the distribution list, sections and subsections);
+  introduction, the distribution list, sections and subsections, the council's own versions of
+  clauses; an emptied introduction or distribution list leaves the file);
+- :mod:`~generator.editing.section_ids`: an own section's id following its heading until issued;
 - :mod:`~generator.editing.placing`: each problem of a save put at its field;
 - :mod:`~generator.editing.save`: validate as the CLI does, write atomically, refuse a save on top
   of a changed file, tell listeners (:func:`on_save`);

@@ -33,7 +33,18 @@ from generator.schema import CLAUSE_ID
 from generator.workspace import Library
 
 #: The changes that alter the document's shape, and what they take.
-ACTIONS = ("remove", "up", "down", "own", "add", "clause", "part", "section", "content")
+ACTIONS = (
+    "remove",
+    "up",
+    "down",
+    "own",
+    "add",
+    "clause",
+    "part",
+    "section",
+    "content",
+    "version",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,8 @@ class Edit:
     """One change: ``action`` (``text`` or one of :data:`ACTIONS`) at the place ``where``.
 
     ``value`` is the new text (``text``), the kind of thing to add (``add``: stycke, punkter,
-    fält, rader, del, punkt, rad), the clause id (``clause``), the optional part to add
+    fält, rader, del, punkt, rad), the clause id (``clause``; ``version`` starts the council's
+    own version of the clause at ``where``), the optional part to add
     (``part``: uppdragsgivare, inledning, sändlista) or the section to add (``section``:
     ``std:<id>`` or ``own:<heading>``, see :mod:`generator.editing.parts`).
     """
@@ -146,6 +158,11 @@ def _apply_one(document: Any, edit: Edit, library: Library) -> bool:
         return parts.add_section(document, path, edit.value, library)
     if edit.action == "content":
         return parts.add_content(document, path)
+    if edit.action == "version":  # the council's own version of the clause at ``where``
+        node = get(document, path)
+        if not isinstance(node, dict) or not isinstance(node.get("klausul"), str):
+            raise bad_form()
+        return parts.add_own_version(document, str(node["klausul"]), library)
     if edit.action in ("remove", "up", "down") and parts.is_section(path):
         if isinstance(get(document, path[:-1]), dict):
             return parts.move_section(document, path, edit.action)
@@ -153,9 +170,15 @@ def _apply_one(document: Any, edit: Edit, library: Library) -> bool:
     holder = get(document, path if edit.action in ("add", "clause") else path[:-1])
     rest = take_tail(holder)
     try:
-        return _change_shape(document, path, edit, library)
-    finally:
+        changed = _change_shape(document, path, edit, library)
+    except BaseException:
         put_tail(holder, rest)
+        raise
+    if edit.action == "remove" and not holder and path[:-1] in ([p] for p in parts.EMPTIED_GO):
+        parts.drop_part(document, path[0], rest)  # emptied: as if the list were never there
+    else:
+        put_tail(holder, rest)
+    return changed
 
 
 def _change_shape(document: Any, path: Path, edit: Edit, library: Library) -> bool:

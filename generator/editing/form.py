@@ -118,6 +118,8 @@ class Section:
     last: bool = False
     #: A table without ``innehåll``: a paragraph can be put under its heading.
     may_add_content: bool = False
+    #: An own section: what its id is and whether it follows the heading (see section_ids).
+    id_note: str = ""
 
     @property
     def where(self) -> str:
@@ -186,9 +188,10 @@ class Form:
 
 
 class _Builder:
-    def __init__(self, data: Any, library: Library) -> None:
+    def __init__(self, data: Any, library: Library, id_notes: dict[str, str]) -> None:
         self.data = data
         self.library = library
+        self.id_notes = id_notes
         own = data.get("klausuler") if isinstance(data, dict) else None
         self.overrides: dict[str, Any] = dict(own) if isinstance(own, dict) else {}
 
@@ -275,7 +278,7 @@ class _Builder:
 
     def section(self, key: str, value: Any, path: Path, level: int) -> Section:
         title = self.library.titles.get(key, key)
-        section = Section(key, path, title, level)
+        section = Section(key, path, title, level, id_note=self.id_notes.get(encode(path), ""))
         if isinstance(value, list):
             section.content = self.listing(value, path, "blocks")
         elif isinstance(value, dict):
@@ -368,17 +371,23 @@ def flatten(value: Any) -> str:
 
 
 def build_form(
-    data: Any, library: Library, problems: list[Problem] | None = None, *, display: str = ""
+    data: Any,
+    library: Library,
+    problems: list[Problem] | None = None,
+    *,
+    display: str = "",
+    id_notes: dict[str, str] | None = None,
 ) -> Form:
     """The form of a council document, with ``problems`` placed at the fields they are about.
 
     A problem is placed at the innermost field or element whose place in the file its field name
     starts with; one that belongs to no field (a problem in the clause library, say) is listed
-    only in the summary.
+    only in the summary.  ``id_notes`` says beside own sections' headings what their ids do
+    (:func:`generator.editing.section_ids.notes`).
     """
     from generator.editing.placing import place
 
-    form = _Builder(data, library).build()
+    form = _Builder(data, library, id_notes or {}).build()
     if problems:
         place(form, problems, display)
     return form

@@ -13,6 +13,21 @@ from generator.writer import safe_name
 _COUNCIL_ID = re.compile(r"^[a-z0-9][a-z0-9\-_]*\Z")
 
 
+def council_id_problem(workspace: Workspace, council_id: str) -> str:
+    """What is wrong with ``council_id`` as the id of a new council ('' when nothing is): the
+    checks of ``uppdrag new``, shared by the new-council page and the import's choice of id."""
+    if not council_id:
+        return _("must not be empty")
+    if not _COUNCIL_ID.match(council_id) or safe_name(council_id) != council_id:
+        return _(
+            "'{id}' cannot be a council id: use lowercase letters a–z, digits and "
+            "'-', e.g. onkologi"
+        ).format(id=council_id)
+    if (workspace.councils_dir / f"{council_id}.yaml").exists():
+        return _("there is already a council '{id}'").format(id=council_id)
+    return ""
+
+
 def create_council(
     workspace: Workspace, council_id: str, name: str
 ) -> tuple[Path | None, dict[str, str]]:
@@ -21,15 +36,8 @@ def create_council(
 
     council_id, name = council_id.strip(), name.strip()
     problems: dict[str, str] = {}
-    if not council_id:
-        problems["id"] = _("must not be empty")
-    elif not _COUNCIL_ID.match(council_id) or safe_name(council_id) != council_id:
-        problems["id"] = _(
-            "'{id}' cannot be a council id: use lowercase letters a–z, digits and "
-            "'-', e.g. onkologi"
-        ).format(id=council_id)
-    elif (workspace.councils_dir / f"{council_id}.yaml").exists():
-        problems["id"] = _("there is already a council '{id}'").format(id=council_id)
+    if problem := council_id_problem(workspace, council_id):
+        problems["id"] = problem
     if not name:
         problems["name"] = _("must not be empty")
     if problems:

@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.editing.document import (
     Path,
     bad_form,
+    fresh,
     get,
     new_map,
     new_seq,
@@ -110,12 +111,8 @@ def add_part(document: Any, name: str) -> bool:
         raise bad_form()
     if name in document:
         return False
-    rank = _ORDER.index(name)
     keys = list(document.keys())
-    at = 0
-    for i, key in enumerate(keys):
-        if key in _ORDER and _ORDER.index(key) < rank:
-            at = i + 1
+    at = _place(keys, name)
     if name == "uppdragsgivare":
         # A head field: on the line after the one before it, taking over what followed that one.
         before = keys[at - 1] if at else None
@@ -123,14 +120,20 @@ def add_part(document: Any, name: str) -> bool:
         document.insert(at, name, "")
         _put_after(document, name, rest)
         return True
-    value = new_seq("")
+    _insert_part(document, name, new_seq(""), at, keys)
+    return True
+
+
+def _insert_part(document: Any, name: str, value: Any, at: int, keys: list[Any]) -> None:
+    """Put the new part ``name`` at ``at`` among the file's parts (``keys``), with the blank
+    lines the hand-written files have between their parts."""
     if at == len(keys):  # the last part of the file: it takes over the file's end
         rest = take_tail(document) if keys else None
         document.insert(at, name, value)
         if at:
             _blank_after(document, keys[at - 1])
         put_tail(document, rest)
-        return True
+        return
     # Between two parts: after the blank line (and comments) that follow the one before, then a
     # blank line of its own before the next.
     before = keys[at - 1] if at else None
@@ -139,7 +142,67 @@ def add_part(document: Any, name: str) -> bool:
     if before is not None:
         _put_after(document, before, "\n")
     _put_after(document, name, rest if rest is not None else "\n")
+
+
+def add_own_version(document: Any, clause_id: str, library: Library) -> bool:
+    """Start the council's own version of the standard clause ``clause_id``: its standard text
+    (or blocks) under ``klausuler``, the part made at the end of the file if need be."""
+    if not isinstance(document, CommentedMap) or clause_id not in library.clauses:
+        raise bad_form()
+    own = document.get("klausuler")
+    value = fresh(library.clauses[clause_id])
+    if own is None:
+        keys = list(document.keys())
+        _insert_part(
+            document, "klausuler", new_map(**{clause_id: value}), _place(keys, "klausuler"), keys
+        )
+        return True
+    if not isinstance(own, CommentedMap):
+        raise bad_form()
+    if clause_id in own:
+        return False
+    rest = take_tail(own)
+    own[clause_id] = value
+    put_tail(own, rest)
     return True
+
+
+def _place(keys: list[Any], name: str) -> int:
+    """Where the part ``name`` goes among ``keys``: after every part the format puts before it."""
+    rank = _ORDER.index(name)
+    at = 0
+    for i, key in enumerate(keys):
+        if key in _ORDER and _ORDER.index(key) < rank:
+            at = i + 1
+    return at
+
+
+#: The optional top-level lists that go when their last member does: the data format lets them be
+#: left out, and a file that lacks them reads as if they had never been there.
+EMPTIED_GO = ("inledning", "sändlista")
+
+
+def drop_part(document: Any, name: str, rest: Any) -> None:
+    """Take the optional part ``name`` out of the file, emptied; ``rest`` is what followed its
+    last line (from :func:`take_tail`, taken before the last member went).
+
+    The reverse of :func:`add_part`: the part before it gets what followed this one (the blank
+    line and comments before the next part, or the file's end) instead of its own blank line.
+    """
+    if name not in EMPTIED_GO or not isinstance(document, CommentedMap) or name not in document:
+        raise bad_form()
+    keys = list(document.keys())
+    at = keys.index(name)
+    before = keys[at - 1] if at else None
+    del document[name]
+    document.ca.items.pop(name, None)
+    if before is None:
+        return
+    _take_after(document, before)  # its blank line before this part
+    if at == len(keys) - 1:  # it ended the file: what ends the file now ends the part before
+        put_tail(document, rest)
+    else:
+        _put_after(document, before, rest)
 
 
 # -- sections --------------------------------------------------------------------------------

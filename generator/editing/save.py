@@ -10,6 +10,7 @@ versions, so that nothing is lost.  Every save is announced to the functions reg
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import threading
@@ -21,7 +22,7 @@ from typing import Any
 from generator import history
 from generator.clauses import build_mandate
 from generator.editing import document as doc
-from generator.editing import shared
+from generator.editing import section_ids, shared
 from generator.editing.edits import Edit, apply
 from generator.exceptions import DataError, EditConflict, Problem
 from generator.loader import Loaded, load_yaml
@@ -94,6 +95,36 @@ def validate(
         return document, list(err.problems), None
 
 
+def register_of(workspace: Workspace, register: Path | None) -> Path:
+    """The register the council's issued documents are in (``--register``'s rules)."""
+    from generator.register_access import register_path
+
+    return register_path(workspace, None if register is None else str(register))
+
+
+def section_context(
+    workspace: Workspace,
+    path: Path,
+    saved: str,
+    edits: list[Edit],
+    library: Library,
+    register: Path | None,
+) -> section_ids.Context:
+    """What decides the ids of the own sections of ``path`` (as ``saved``) edited by ``edits``."""
+
+    def shaped() -> Any:
+        found = doc.load(saved)
+        apply(found, [e for e in edits if e.structural], library)
+        return found
+
+    return section_ids.Context(
+        doc.load(saved, for_editing=False),
+        functools.cache(shaped),
+        library,
+        section_ids.issued_of(register_of(workspace, register), path.stem),
+    )
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once, on disk before it gets the name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -145,8 +176,20 @@ def save_council(
             )
         edited = doc.load(current)
         apply(edited, edits, library)
+        context = section_context(ws, path, current, edits, library, register)
+        renames = section_ids.wanted_ids(edited, context)
         text = doc.dump(edited)
         document, problems, mandate = validate(path, text, library, settings)
+        if renames and not problems:
+            # Checked first as the form names the sections (its problems would name them so);
+            # then the own sections that may follow their heading get its id.
+            edited = doc.load(current)
+            apply(edited, edits, library)
+            section_ids.follow_headings(edited, context)
+            renamed = doc.dump(edited)
+            checked = validate(path, renamed, library, settings)
+            if not checked[1]:
+                text, (document, problems, mandate) = renamed, checked
         result = SaveResult(
             "invalid" if problems else ("unchanged" if text == current else "saved"),
             path,

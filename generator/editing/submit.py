@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from generator.editing import document as doc
-from generator.editing import shared
+from generator.editing import section_ids, shared
 from generator.editing.edits import Edit, action_from_form, apply, dumps, loads, texts_from_form
 from generator.editing.form import Form, build_form
-from generator.editing.save import SaveResult, check_form_text, load_for_editing, save_council
+from generator.editing.save import (
+    SaveResult,
+    check_form_text,
+    load_for_editing,
+    save_council,
+    section_context,
+)
 from generator.loader.messages import display_path
 from generator.workspace import Workspace
 
@@ -39,10 +45,26 @@ class Submission:
     focus_button: str = ""
 
 
-def open_form(workspace: Workspace, path: Path) -> Submission:
+def _form(
+    workspace: Workspace,
+    path: Path,
+    document: Any,
+    saved: str,
+    register: Path | None,
+    pending: list[Edit] | None = None,
+    **problems: Any,
+) -> Form:
+    """The form of ``document`` (the file as saved is ``saved``, changed by ``pending``), with
+    what own sections' ids do."""
+    library = shared.library(workspace)
+    context = section_context(workspace, path, saved, pending or [], library, register)
+    return build_form(document, library, id_notes=section_ids.notes(document, context), **problems)
+
+
+def open_form(workspace: Workspace, path: Path, register: Path | None = None) -> Submission:
     """The form of the council file as it is saved now."""
     document, text, version = load_for_editing(path)
-    return Submission("loaded", text, version, "", build_form(document, shared.library(workspace)))
+    return Submission("loaded", text, version, "", _form(workspace, path, document, text, register))
 
 
 def submit(
@@ -63,7 +85,7 @@ def submit(
     if posted.get("action") == "search":  # the clause picker: the form as it is, nothing applied
         document = doc.load(base)
         changed = apply(document, pending, library) | apply(document, texts, library)
-        form = build_form(document, library)
+        form = _form(workspace, path, document, base, register, pending)
         status = "pending" if changed or pending else "loaded"
         return Submission(status, base, version, dumps(pending), form, focus="klausulval")
     action = action_from_form(dict(posted))
@@ -74,7 +96,7 @@ def submit(
         apply(document, [action], library)
         pending.append(action)
         focus, button = focus_after(document, action)
-        form = build_form(document, library)
+        form = _form(workspace, path, document, base, register, pending)
         return Submission("pending", base, version, dumps(pending), form, None, focus, button)
     result = save_council(
         path,
@@ -87,7 +109,16 @@ def submit(
         register=register,
     )
     if result.status == "invalid":
-        form = build_form(result.document, library, result.problems, display=display_path(path))
+        form = _form(
+            workspace,
+            path,
+            result.document,
+            base,
+            register,
+            pending,
+            problems=result.problems,
+            display=display_path(path),
+        )
         return Submission("invalid", base, version, dumps(pending), form, result)
     if result.status == "conflict":
         return Submission("conflict", base, version, dumps(pending), None, result)
@@ -126,4 +157,8 @@ def focus_after(document: Any, edit: Edit) -> tuple[str, str]:
             moved = path[:-1] + [index]
             return _id("e", moved), f"{edit.action}|{doc.encode(moved)}"
         return _id("s", path), f"{edit.action}|{edit.where}"
+    if edit.action == "version":  # the own version's text, among the council's own versions
+        clause_id = str(doc.get(document, path)["klausul"])
+        own = document["klausuler"][clause_id]
+        return (_id("f" if isinstance(own, str) else "l", ["klausuler", clause_id])), ""
     return _id("e", path), ""  # own wording: the texts now in its place

@@ -65,7 +65,7 @@ def test_upload_shows_report_and_preview_and_writes_nothing(
 
     token = csrf_token(client, "/import/")
     action = html.split('action="/import/', 1)[1].split('"', 1)[0]
-    saved = client.post(f"/import/{action}", data={"csrf_token": token})
+    saved = client.post(f"/import/{action}", data={"csrf_token": token, "council": "primarvard"})
     assert saved.status_code == 303
     assert saved.headers["Location"].endswith("/diarium/nummer/RS%202025-03200")
     assert council.exists()
@@ -77,16 +77,67 @@ def test_upload_shows_report_and_preview_and_writes_nothing(
             "2025-10-06",
         )
     assert not list((web_workspace / ".uppdrag" / "uploads").iterdir())  # the upload is cleared
-    again = client.post(f"/import/{action}", data={"csrf_token": token})
+    again = client.post(f"/import/{action}", data={"csrf_token": token, "council": "primarvard"})
     assert again.status_code == 404
 
 
-def test_an_existing_council_cannot_be_imported_over(
+def _confirm(client: FlaskClient, html: str, council: str):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, "/import/")
+    action = html.split('action="/import/', 1)[1].split('"', 1)[0]
+    return client.post(f"/import/{action}", data={"csrf_token": token, "council": council})
+
+
+def test_a_taken_id_is_shown_at_its_field_and_another_can_be_chosen(
     client: FlaskClient, web_workspace: Path, mandate_docx: bytes
 ) -> None:
+    councils = web_workspace / "data" / "councils"
+    before = {p.name: p.read_bytes() for p in councils.iterdir()}
     html = _upload(client, mandate_docx).get_data(as_text=True)
-    assert "Den kan inte importeras" in html
-    assert "Spara rådet" not in html
+    # primarvard is taken: the preview is shown, with the problem at the id field.
+    assert "<strong>Samordningsråd primärvård</strong>" in html
+    assert 'id="council-error"' in html and "det finns redan ett råd ”primarvard”" in html
+    assert 'name="council" value="primarvard"' in html and 'aria-invalid="true"' in html
+    refused = _confirm(client, html, "primarvard")
+    assert refused.status_code == 422
+    assert "det finns redan ett råd ”primarvard”" in refused.get_data(as_text=True)
+    assert {p.name: p.read_bytes() for p in councils.iterdir()} == before
+    saved = _confirm(client, html, "primarvard-2025")
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    assert (councils / "primarvard-2025.yaml").is_file()
+    assert (councils / "primarvard.yaml").read_bytes() == before["primarvard.yaml"]
+    with Register(web_workspace / "output" / "diarium.sqlite") as reg:
+        assert reg.get("RS 2025-03200").council == "primarvard-2025"
+
+
+@pytest.mark.parametrize(
+    ("council", "message"),
+    [
+        ("", "får inte vara tomt"),
+        ("Primär vård", "”Primär vård” kan inte vara id för ett råd"),
+        ("../utanfor", "”../utanfor” kan inte vara id för ett råd"),
+    ],
+)
+def test_a_bad_id_is_refused_at_its_field_and_nothing_is_written(
+    client: FlaskClient, web_workspace: Path, mandate_docx: bytes, council: str, message: str
+) -> None:
+    (web_workspace / "data" / "councils" / "primarvard.yaml").unlink()
+    html = _upload(client, mandate_docx).get_data(as_text=True)
+    assert 'name="council" value="primarvard"' in html and 'id="council-error"' not in html
+    refused = _confirm(client, html, council)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    error = page.split('id="council-error">', 1)[1].split("</p>", 1)[0]
+    assert message in error
+    assert 'aria-describedby="council-hint council-error"' in page
+    assert "<strong>Samordningsråd primärvård</strong>" in page  # the preview is shown again
+    assert sorted(p.name for p in (web_workspace / "data" / "councils").iterdir()) == [
+        "onkologi.yaml"
+    ]
+    assert (
+        not (web_workspace / "output" / "diarium.sqlite").exists()
+        or not Register(web_workspace / "output" / "diarium.sqlite").list()
+    )
+    assert len(list((web_workspace / ".uppdrag" / "uploads").iterdir())) == 1  # kept to retry
 
 
 def test_cancel_clears_the_upload(

@@ -101,7 +101,7 @@ def _page(council: str, path: Path, state: Submission, status: int = 200):  # ty
 @requires("läsare")
 def edit(council: str):  # type: ignore[no-untyped-def]
     path = council_path(council)
-    return _page(council, path, open_form(get_workspace(), path))
+    return _page(council, path, open_form(get_workspace(), path, _register()))
 
 
 @bp.post("/<council>")

@@ -3,7 +3,10 @@
 Nothing is written until the secretary confirms: the upload is kept under ``.uppdrag/uploads/``
 while the importer's non-writing step (:func:`generator.importer.import_document`) makes the
 report and the preview; the confirmation calls :func:`generator.council_files.import_mandate`,
-which writes the council file and records the document's number, as ``uppdrag import`` does.
+which writes the council file and records the document's number, as ``uppdrag import`` does.  The
+council's id is the importer's suggestion until the secretary writes another beside the preview;
+it is checked as ``uppdrag new`` checks one (:func:`generator.editing.new.council_id_problem`)
+and a problem with it is shown at its field, with the preview, before anything is written.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from werkzeug.wrappers import Response
 from generator.clauses import build_mandate
 from generator.council_files import import_mandate
 from generator.dnr import DiaryNumber
+from generator.editing.new import council_id_problem
 from generator.exceptions import DataError, UppdragError
 from generator.i18n import _
 from generator.importer import import_document, suggest_council_id
@@ -119,21 +123,18 @@ def upload() -> tuple[str, int] | str:
     return render_template("importing/preview.html", token=token, original=original, **found)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """Everything the preview shows, from the importer's non-writing step."""
+def _read(path: Path, council: str | None = None) -> dict[str, Any]:
+    """Everything the preview shows, from the importer's non-writing step; ``council`` is the id
+    chosen (None: the importer's suggestion), with what is wrong with it in ``council_error``."""
     workspace = get_workspace()
     settings = workspace.load_settings()
     library = workspace.load_library()
     data, report, source = import_document(path, library, settings)
-    target = workspace.councils_dir / f"{suggest_council_id(str(data['namn']))}.yaml"
+    suggested = suggest_council_id(str(data["namn"]))
+    council = suggested if council is None else council.strip()
+    target = workspace.councils_dir / f"{suggested}.yaml"  # names the preview's problems only
     mandate = build_mandate(Loaded(target, data, display_path(target)), library, settings)
     refusals = []
-    if target.exists():
-        refusals.append(
-            _("{path} already exists and is not overwritten; choose another file with -o").format(
-                path=f"data/councils/{target.name}"
-            )
-        )
     if source.dnr and get_register().get(str(DiaryNumber.parse(source.dnr))) is not None:
         refusals.append(
             _(
@@ -144,7 +145,9 @@ def _read(path: Path) -> dict[str, Any]:
     return {
         "report": report,
         "source": source,
-        "council": target.stem,
+        "council": council,
+        "suggested": suggested,
+        "council_error": council_id_problem(workspace, council),
         "mandate": mandate,
         "blocks": preview_blocks(mandate),
         "refusals": refusals,
@@ -153,18 +156,31 @@ def _read(path: Path) -> dict[str, Any]:
 
 @bp.post("/<token>/spara")
 @requires("förvaltare")
-def confirm(token: str) -> Response:
+def confirm(token: str) -> Response | tuple[str, int]:
     from generator.history import record_written
     from generator.web import jobs
     from generator.web.access import current_user
 
     path = _upload(token)
+    council = request.form.get("council", "").strip()
+    if council_id_problem(get_workspace(), council):  # at its field, beside the preview again
+        found = _read(path, council)
+        return render_template(
+            "importing/preview.html",
+            token=token,
+            original=request.form.get("original", "")[:200] or path.name,
+            **found,
+        ), 422
     register = register_option()
     person = current_user()
     title = _("Import of {file}").format(file=path.name)
+    target = get_workspace().councils_dir / f"{council}.yaml"
     with jobs.exclusive(state_dir(), "import", title, person.name if person else "?"):
         imported = import_mandate(
-            get_workspace(), path, register=None if register is None else Path(register)
+            get_workspace(),
+            path,
+            output=target,
+            register=None if register is None else Path(register),
         )
     shutil.rmtree(path.parent, ignore_errors=True)
     record_written(

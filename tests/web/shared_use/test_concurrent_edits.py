@@ -303,7 +303,9 @@ def test_an_import_and_a_reissue_never_run_at_once(
         state, "reissue", "Ny utgivning av uppdragen", "Frida", lambda p: gate.wait(10) and {}
     )
     try:
-        refused = greta.post(f"/import/{action}", data={"csrf_token": token})
+        refused = greta.post(
+            f"/import/{action}", data={"csrf_token": token, "council": "primarvard"}
+        )
         assert refused.status_code == 409
         assert "Frida kör ”Ny utgivning av uppdragen”" in refused.get_data(as_text=True)
         assert not (web_workspace / "data" / "councils" / "primarvard.yaml").exists()
@@ -320,7 +322,7 @@ def test_an_import_and_a_reissue_never_run_at_once(
         )
         assert blocked.status_code == 409
         assert "Greta kör ”Import av p.docx”" in blocked.get_data(as_text=True)
-    saved = greta.post(f"/import/{action}", data={"csrf_token": token})
+    saved = greta.post(f"/import/{action}", data={"csrf_token": token, "council": "primarvard"})
     assert saved.status_code == 303, saved.get_data(as_text=True)
     with open_db(people) as db:
         found = history.versions(
