@@ -13,15 +13,15 @@ counting.  Each PDF is checked (:func:`generator.pdf.check.check_pdf`) in the wo
 it, and comes back as soon as it is ready, so that the caller can keep it at once.
 
 Why ``--convert-to`` over file lists and not a LibreOffice listening over UNO (unoserver's and
-unoconv's way): measured in ``benchmarks/bench_pdf.py`` on a quiet machine with 2 cores, a
-listener per worker was not faster (2 workers: 120 ms a document over 60, against 109 for
-chunks of up to 100 of the same plain copies, and 79 for the lighter copies the pool converts,
-see :mod:`generator.pdf.lighter`): a start costs about a second per chunk and the conversion
-itself is the same work; and UNO needs ``python3-uno``, bound to the system's Python, not
-installable into the project's.  Small chunks cost a start each (chunks of 10: 151 ms a
-document).  Handing files to an instance already running (a second ``soffice`` on the same
-profile) makes that instance quit after its first conversion in LibreOffice 7.4, so it cannot be
-kept warm that way.
+unoconv's way): measured in ``benchmarks/bench_pdf.py`` on a quiet machine with 2 cores, both
+converting the same lighter copies (:mod:`generator.pdf.lighter`), a listener per worker costs
+the same once it is running (about 72 ms a document after its 1.5 s start, against 73 for the
+pool after its starts; 100 documents: 8.8 s), since the conversion itself is the same work; and
+UNO needs ``python3-uno``, bound to the system's Python, not installable into the project's.
+Small chunks cost a start each (chunks of 10: 146 ms a document); a LibreOffice per document
+costs about 1.9 s each.  Handing files to an instance already running (a second ``soffice`` on
+the same profile) makes that instance quit after its first conversion in LibreOffice 7.4, so it
+cannot be kept warm that way.
 """
 
 from __future__ import annotations
