@@ -62,7 +62,7 @@ def test_pace_counts_and_estimates_the_time_left() -> None:
 
 
 def test_plain_progress_lines_carry_the_count_and_the_time_left(capsys, monkeypatch) -> None:
-    from generator.cli.base import Progress
+    from generator.cli.progress import Progress
 
     progress = Progress()
     progress.tty = False

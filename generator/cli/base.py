@@ -1,33 +1,29 @@
-"""What every command shares: turning errors into messages, dates, paths as the user sees them,
-tables, CSV, the progress bar, and the options several commands take (one declaration each, so
-that their help reads alike everywhere).
+"""What every command shares: turning errors into messages, paths as the user sees them, tables,
+CSV, and printing what a command wrote (with its archive copies).  The options several commands
+take are in :mod:`generator.cli.options`, the progress bar in :mod:`generator.cli.progress`.
 
 Nothing here does the work; the commands call :mod:`generator.issuing` and friends.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from generator.cli.options import SEPARATORS
+from generator.cli.progress import Progress
 from generator.i18n import _
 
-#: The date format the options take, as their help shows it (ÅÅÅÅ-MM-DD in Swedish).
-DATE_METAVAR = _("YYYY-MM-DD")
 #: Exit status when the reader of the output went away (``uppdrag register list | head``): the
 #: shell's own for a process ended by SIGPIPE, so a script still sees that the output was cut.
 BROKEN_PIPE_EXIT = 141
-#: A command's function, as click's decorators take and give it back.
-FC = TypeVar("FC", bound=Callable[..., Any])
 
 
 def echo_error(message: str) -> None:
@@ -188,33 +184,6 @@ def write_report() -> str:
     return path
 
 
-def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    from generator.dates import parse_date
-
-    # The option as the user typed it: decide's --date is stored as "decided".
-    long_names = [o for o in param.opts if o.startswith("--")] or [f"--{param.name}"]
-    return parse_date(value, long_names[0])
-
-
-#: What an option decorator is: it takes the command's function and gives it back, with a parameter.
-Decorator = Callable[[FC], FC]
-
-
-def date_flag(*names: str, help_text: str, required: bool = False) -> Decorator:
-    """A date option: typed as ÅÅÅÅ-MM-DD (shown so in the help), given to the command as a date."""
-    return click.option(
-        *names, callback=date_option, metavar=DATE_METAVAR, required=required, help=help_text
-    )
-
-
-#: ``--date`` of a command that issues documents: the date they carry.
-document_date_option = date_flag(
-    "--date", "date", help_text=_("Document date (default: today, Stockholm time).")
-)
-
-
 def workspace():
     from generator.workspace import Workspace
 
@@ -257,26 +226,6 @@ def resolved_folder(folder: Path) -> Path:
     return folder.resolve()
 
 
-register_option = click.option(
-    "--register",
-    "register",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Diary register (default: $UPPDRAG_REGISTER or output/diarium.sqlite)."),
-)
-
-
-#: ``--separator`` of the CSV commands: the word for each choice, and the character.
-SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
-
-separator_option = click.option(
-    "--separator",
-    type=click.Choice(list(SEPARATORS)),
-    default=";",
-    show_default=True,
-    help=_("Column separator: ; opens in a Swedish Excel by double-click; , or tab for others."),
-)
-
-
 def write_csv(
     rows: list[dict[str, Any]],
     columns: list[str],
@@ -308,55 +257,6 @@ def table(rows: list[dict[str, str]], columns: list[tuple[str, str]]) -> None:
     click.echo("  ".join(h.ljust(widths[k]) for k, h in columns).rstrip())
     for row in rows:
         click.echo("  ".join(str(row[k]).ljust(widths[k]) for k, _h in columns).rstrip())
-
-
-class Progress:
-    """A progress bar with the count and the time left on a terminal; plain lines when the
-    output goes to a file or a pipe (each item, and every few seconds the count and time left).
-    """
-
-    #: Seconds between two count lines in plain mode.
-    EVERY = 5.0
-
-    def __init__(self) -> None:
-        self.tty = sys.stdout.isatty()
-        self.bar: Any = None
-        self.pace: Any = None
-        self.said = 0.0
-
-    def start(self, label: str, total: int) -> None:
-        from generator.progress import Pace
-
-        self.pace = Pace(total)
-        self.said = self.pace.began
-        if self.tty:
-            self.bar = click.progressbar(length=total, label=label, show_pos=True, show_eta=True)
-            self.bar.__enter__()
-        else:
-            click.echo(f"{label} ({total})")
-
-    def advance(self, item: str) -> None:
-        if self.pace is not None:
-            self.pace.advance()
-        if self.bar is not None:
-            self.bar.update(1)
-            return
-        click.echo(f"  {item}")
-        pace = self.pace
-        if pace is not None and pace.done < pace.total and pace.clock() - self.said >= self.EVERY:
-            self.said = pace.clock()
-            left = pace.remaining_seconds() or 0.0
-            click.echo(
-                _("  {done}/{total}, about {seconds} s left").format(
-                    done=pace.done, total=pace.total, seconds=round(left)
-                )
-            )
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-        self.pace = None
 
 
 def make_pdfs(
@@ -398,26 +298,3 @@ def report_pdfs(result: Any) -> None:
                 count,
             ).format(count=count, made=len(result.made) + len(result.present))
         )
-
-
-pdf_jobs_option = click.option(
-    "--pdf-jobs",
-    type=click.IntRange(1, 64),
-    metavar="N",
-    help=_("LibreOffice processes for the PDFs (default: the number of cores)."),
-)
-
-
-def pdf_options(help_text: str) -> Decorator:
-    """``--pdf`` (what it makes, in ``help_text``) followed by ``--pdf-jobs``: the pair every
-    command that writes documents offers."""
-    pdf = click.option("--pdf", is_flag=True, help=help_text)
-
-    def decorate(command: FC) -> FC:
-        return pdf(pdf_jobs_option(command))
-
-    return decorate
-
-
-#: ``--pdf`` and ``--pdf-jobs`` of a command that may write many documents.
-each_pdf_options = pdf_options(_("Also a PDF/A-2 beside each document (LibreOffice)."))

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import click
 
-from generator.cli.base import (
-    display,
-    echo_error,
-    register_option,
-    workspace,
-)
+from generator.cli.base import display, echo_error, workspace
+from generator.cli.options import register_option
 from generator.i18n import _
 
 

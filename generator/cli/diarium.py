@@ -8,16 +8,8 @@ from typing import Any
 
 import click
 
-from generator.cli.base import (
-    Group,
-    display,
-    read_only,
-    register_option,
-    separator_option,
-    table,
-    workspace,
-    write_csv,
-)
+from generator.cli.base import Group, display, read_only, table, workspace, write_csv
+from generator.cli.options import register_option, separator_option
 from generator.i18n import _
 
 

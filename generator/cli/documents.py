@@ -10,19 +10,15 @@ from typing import Any
 
 import click
 
-from generator.cli.base import (
-    Progress,
+from generator.cli.base import display, print_paths, report_pdfs, table, workspace
+from generator.cli.options import (
     date_flag,
-    display,
     document_date_option,
     each_pdf_options,
     pdf_options,
-    print_paths,
     register_option,
-    report_pdfs,
-    table,
-    workspace,
 )
+from generator.cli.progress import Progress
 from generator.i18n import _
 
 

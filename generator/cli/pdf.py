@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.cli.base import Progress, pdf_jobs_option, register_option, report_pdfs, workspace
+from generator.cli.base import report_pdfs, workspace
+from generator.cli.options import pdf_jobs_option, register_option
+from generator.cli.progress import Progress
 from generator.i18n import _
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from generator.cli.base import Group, register_option, table, workspace
+from generator.cli.base import Group, table, workspace
+from generator.cli.options import register_option
 from generator.i18n import _
 from generator.register.tables import ROLES
 
