@@ -47,11 +47,11 @@ from docxtpl import DocxTemplate  # noqa: E402
 from jsonschema import Draft202012Validator  # noqa: E402
 
 from generator import dates  # noqa: E402
-from generator.clauses import build_mandate  # noqa: E402
 from generator.diff.document import document_paragraphs  # noqa: E402
 from generator.environment import make_environment  # noqa: E402
 from generator.issuing import default_path, subject  # noqa: E402
 from generator.loader import load_yaml  # noqa: E402
+from generator.mandate import build_mandate  # noqa: E402
 from generator.register import Register, Request  # noqa: E402
 from generator.render import Stamp, build_context  # noqa: E402
 from generator.review import review_docx  # noqa: E402

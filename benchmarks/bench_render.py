@@ -47,7 +47,7 @@ if str(ROOT) not in sys.path:
 
 from docxtpl import DocxTemplate  # noqa: E402
 
-from generator.clauses import load_mandate  # noqa: E402
+from generator.mandate import load_mandate  # noqa: E402
 from generator.model import Mandate, Settings  # noqa: E402
 from generator.render import Stamp, build_context, render_docx  # noqa: E402
 from generator.template import CompiledTemplate  # noqa: E402

@@ -50,8 +50,8 @@ from flask import Flask  # noqa: E402
 
 from benchmarks.bench_reissue import build_workspace  # noqa: E402
 from generator import fastyaml, issuing, overview, reissue  # noqa: E402
-from generator.clauses import load_mandate  # noqa: E402
 from generator.loader import load_yaml  # noqa: E402
+from generator.mandate import load_mandate  # noqa: E402
 from generator.register import Register, diarium_csv_rows  # noqa: E402
 from generator.web import create_app, jobs  # noqa: E402
 from generator.web import diarium as diarium_views  # noqa: E402

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.clauses import build_mandate
 from generator.dnr import normalise_references
 from generator.exceptions import DataError, Problem, TemplateError
 from generator.i18n import _
@@ -18,6 +17,7 @@ from generator.lint import template_problems
 from generator.loader import load_yaml
 from generator.loader.messages import display_path
 from generator.loader.positions import position
+from generator.mandate import build_mandate
 from generator.model import Mandate, Settings
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.clauses import load_mandate
 from generator.exceptions import DataError, Problem, UsageError
 from generator.i18n import _
 from generator.loader import display_path
+from generator.mandate import load_mandate
 from generator.model import Mandate, Settings
 from generator.workspace import Library, Workspace
 
@@ -116,7 +116,7 @@ def refuse_unfilled(mandates: Iterable[Mandate]) -> None:
 
 def _unknown_council(path: Path, known: list[str]) -> Problem:
     """A council named on the command line that has no file: say which ones there are."""
-    from generator.schema import suggest
+    from generator.validation import suggest
 
     guess = suggest(path.stem, known)
     if guess:

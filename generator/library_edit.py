@@ -29,7 +29,8 @@ from generator.i18n import _
 from generator.loader import parse_text, round_trip_yaml
 from generator.loader.messages import display_path
 from generator.loader.text import RAW_BAD_CHAR, read_text
-from generator.schema import LIBRARY_SCHEMA, holds, validate
+from generator.schema import LIBRARY_SCHEMA
+from generator.validation import holds, validate
 from generator.workspace import Workspace
 
 

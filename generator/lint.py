@@ -304,7 +304,7 @@ class _Lint:
     def names(self, tags: list[Tag]) -> None:
         """Names the tags read that a mandate never provides (nor a tag of the template makes:
         the ``item`` of ``{% for item in body %}``)."""
-        from generator.schema import suggest
+        from generator.validation import suggest
 
         made = set().union(*(t.sets for t in tags), CONTEXT_NAMES, self.env.globals, {"loop"})
         unknown = set().union(*(t.uses for t in tags)) - made

@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.clauses import council_id
 from generator.datacache import read_data
 from generator.exceptions import DataError
+from generator.mandate import council_id
 from generator.register import Issue, Register
 from generator.workspace import Workspace
 

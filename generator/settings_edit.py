@@ -19,7 +19,8 @@ from generator.i18n import _
 from generator.loader import parse_text, round_trip_yaml
 from generator.loader.messages import display_path
 from generator.loader.text import read_text
-from generator.schema import SETTINGS_SCHEMA, validate
+from generator.schema import SETTINGS_SCHEMA
+from generator.validation import validate
 from generator.workspace import Workspace
 
 #: The form's fields: the name in the form and the path of the value in the settings file.

@@ -131,7 +131,8 @@ def _settings_text(
     template: str, organisation: str, series: str, signatory: str, signatory_title: str
 ) -> str:
     """The starting settings with the organisation's own values, comments kept; schema-checked."""
-    from generator.schema import SETTINGS_SCHEMA, validate
+    from generator.schema import SETTINGS_SCHEMA
+    from generator.validation import validate
 
     yaml = _round_trip()
     data = yaml.load(template)

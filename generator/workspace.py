@@ -18,7 +18,8 @@ from generator.exceptions import DataError, Problem, UsageError
 from generator.i18n import _
 from generator.loader import Loaded, load_yaml
 from generator.model import Settings
-from generator.schema import LIBRARY_SCHEMA, SETTINGS_SCHEMA, validate
+from generator.schema import LIBRARY_SCHEMA, SETTINGS_SCHEMA
+from generator.validation import validate
 
 
 class NotInWorkspace(UsageError):

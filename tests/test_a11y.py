@@ -16,8 +16,8 @@ from lxml import etree
 
 from generator import a11y
 from generator.a11y import Finding, check_docx
-from generator.clauses import load_mandate
 from generator.exceptions import UsageError
+from generator.mandate import load_mandate
 from generator.render import Stamp, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Workspace

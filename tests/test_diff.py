@@ -20,12 +20,12 @@ import click
 import pytest
 
 from generator import inline
-from generator.clauses import load_mandate
 from generator.diff.document import W_NS, document_paragraphs, ignore_head
 from generator.diff.paragraphs import Change, compare
 from generator.diff.terminal import format_text
 from generator.diff.words import word_diff
 from generator.i18n import _
+from generator.mandate import load_mandate
 from generator.model import Mandate, Settings
 from generator.render import Stamp, render_docx
 from generator.template import CompiledTemplate

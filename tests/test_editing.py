@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.clauses import load_mandate
 from generator.editing import Edit, load_for_editing, on_save, save_council
 from generator.editing import document as doc
 from generator.editing import save as save_module
@@ -16,6 +15,7 @@ from generator.editing.library import search
 from generator.editing.preview import mandate_html
 from generator.editing.submit import open_form, submit
 from generator.exceptions import UsageError
+from generator.mandate import load_mandate
 from generator.workspace import Workspace
 
 

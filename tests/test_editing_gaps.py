@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from generator import issuing, library_edit
-from generator.clauses import load_mandate
 from generator.editing import Edit, load_for_editing, save_council
 from generator.editing import document as doc
 from generator.editing.preview import council_preview
 from generator.editing.submit import open_form, submit
+from generator.mandate import load_mandate
 from generator.workspace import Workspace
 from tests.test_editing import DISTRIBUTION, INTRO
 

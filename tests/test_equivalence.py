@@ -38,9 +38,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from generator import inline
-from generator.clauses import load_mandate
 from generator.docx_lists import LIST_NUM_BASE
 from generator.environment import make_environment
+from generator.mandate import load_mandate
 from generator.model import Item, Mandate, Settings
 from generator.render import Stamp, build_context, render_docx
 from generator.template import CompiledTemplate
@@ -210,7 +210,7 @@ texts = _joined(st.sampled_from(LINKS), st.just("\n"))
 
 @st.composite
 def mandates(draw: st.DrawFn) -> Mandate:
-    """A council's mandate shaped as :mod:`generator.clauses` builds one."""
+    """A council's mandate shaped as :mod:`generator.mandate` builds one."""
     body: list[Item] = []
     lists = 0
     for _ in range(draw(st.integers(0, 8))):

@@ -1,10 +1,9 @@
 """The quick way of reading a council (libyaml, a compiled schema check) agrees with the authority.
 
 :mod:`generator.fastyaml` reads a data file with libyaml and gives up on anything unusual;
-:func:`generator.schema.holds` answers "would jsonschema find a problem?" with the schema compiled
-by fastjsonschema.  Both
-are shortcuts that must never change what a secretary sees, so each is compared here with the way
-it stands in for:
+:func:`generator.validation.holds` answers "would jsonschema find a problem?" with the schema
+compiled by fastjsonschema.  Both are shortcuts that must never change what a secretary sees, so
+each is compared here with the way it stands in for:
 
 - the quick reading either gives up (None) or gives exactly the round-trip loader's data: the same
   keys in the same order, the same text, the same lists (and never data where the round-trip
@@ -31,10 +30,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from generator import fastyaml
-from generator.clauses import build_mandate, load_mandate
 from generator.exceptions import DataError
 from generator.loader import Loaded, load_yaml
-from generator.schema import COUNCIL_SCHEMA, LIBRARY_SCHEMA, SETTINGS_SCHEMA, holds
+from generator.mandate import build_mandate, load_mandate
+from generator.schema import COUNCIL_SCHEMA, LIBRARY_SCHEMA, SETTINGS_SCHEMA
+from generator.validation import holds
 from generator.workspace import Workspace
 from tests.conftest import REPO
 

@@ -32,14 +32,15 @@ from lxml import etree
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.clauses import load_mandate
 from generator.exceptions import DataError, TemplateError
 from generator.inline import plain
 from generator.issuing import default_path
 from generator.loader import load_yaml
+from generator.loader.messages import field_name
+from generator.mandate import load_mandate
 from generator.model import Settings
 from generator.render import Stamp, render_docx
-from generator.schema import COUNCIL_SCHEMA, field_name
+from generator.schema import COUNCIL_SCHEMA
 from generator.template import CompiledTemplate
 from generator.workspace import Library, Workspace
 from generator.writer import MAX_NAME_BYTES, safe_name
@@ -460,7 +461,7 @@ def test_default_path_stays_in_its_folder(dnr: str, council: str, suffix: str) -
 @HYPOTHESIS
 @given(st.text(st.characters(exclude_characters="/\x00"), min_size=1, max_size=120))
 def test_a_council_file_name_gives_a_path_in_the_folder(name: str) -> None:
-    from generator.clauses import council_id
+    from generator.mandate import council_id
 
     base = Path("/srv/uppdrag/output")
     path = default_path(base, "RS 2024-00784", council_id(Path("data/councils") / f"{name}.yaml"))

@@ -24,7 +24,6 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator.clauses import build_mandate, load_mandate
 from generator.exceptions import DataError, UsageError
 from generator.importer import (
     MARKER,
@@ -39,10 +38,12 @@ from generator.importer import (
     write_new_file,
 )
 from generator.loader import load_yaml
+from generator.mandate import build_mandate, load_mandate
 from generator.model import Settings
 from generator.render import Stamp, render_docx
-from generator.schema import COUNCIL_SCHEMA, validate
+from generator.schema import COUNCIL_SCHEMA
 from generator.template import CompiledTemplate
+from generator.validation import validate
 from generator.workspace import Library, Workspace
 from tests.docx_text import docx_hyperlinks, docx_lines, normalise_lines, normalise_seed, seed_links
 

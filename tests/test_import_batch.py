@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from generator.clauses import load_mandate
 from generator.exceptions import DataError, UsageError
 from generator.importer.batch import import_batch
 from generator.importer.learn import in_library, library_keys
 from generator.importer.library_file import add_clauses
 from generator.importer.variants import near, word_diff
+from generator.mandate import load_mandate
 from generator.render import Stamp, render_docx
 from generator.template import CompiledTemplate
 from generator.workspace import Workspace

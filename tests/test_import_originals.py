@@ -188,7 +188,7 @@ def test_a_title_is_still_compared_with_a_title() -> None:
     """Only a missing title is left out: a changed one, or a changed head, is a change."""
     import datetime as dt
 
-    from generator.clauses import load_mandate
+    from generator.mandate import load_mandate
     from generator.render import Stamp, render_docx
     from generator.template import CompiledTemplate
     from generator.workspace import Workspace

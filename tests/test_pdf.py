@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.clauses import load_mandate
 from generator.exceptions import ConversionError, UsageError
+from generator.mandate import load_mandate
 from generator.pdf import check_pdf, expected_title, find_soffice, make_pdfs, office, preview_png
 from generator.pdf.check import stated_pages
 from generator.render import Stamp, render_docx

@@ -95,7 +95,8 @@ def test_the_figure_every_line_right() -> None:
     """The issue's figure: the share of the corpus reported on the right line (100 %)."""
     from generator.exceptions import DataError
     from generator.loader import load_yaml
-    from generator.schema import COUNCIL_SCHEMA, validate
+    from generator.schema import COUNCIL_SCHEMA
+    from generator.validation import validate
 
     right = 0
     for name in CASES:

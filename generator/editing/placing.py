@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.editing.form import Field, Form, ListNode, Section
 from generator.exceptions import Problem
-from generator.schema import field_name
+from generator.loader.messages import field_name
 
 
 def _targets(form: Form) -> dict[str, tuple[Any, str]]:

@@ -14,9 +14,9 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from generator import dates
-from generator.clauses import load_mandate
 from generator.editing import shared
 from generator.inline import LINK
+from generator.mandate import load_mandate
 from generator.model import Mandate, Settings
 from generator.render import DECISION_PLACEHOLDER, DRAFT_DNR
 from generator.workspace import Workspace

@@ -1,6 +1,6 @@
 """Save a council file from the editor: apply the changes, validate, write, tell who listens.
 
-The same checks as the command line (:func:`generator.clauses.build_mandate`: the schema, then
+The same checks as the command line (:func:`generator.mandate.build_mandate`: the schema, then
 the merge with the clause library), with the same messages; nothing is written while any problem
 remains.  The file is written atomically, and only on top of the version the form was loaded
 from: a save over a file changed meanwhile (another tab, a hand edit) is refused with both
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from generator import history
-from generator.clauses import build_mandate
 from generator.editing import document as doc
 from generator.editing import section_ids, shared
 from generator.editing.edits import Edit, apply
@@ -28,6 +27,7 @@ from generator.exceptions import DataError, EditConflict, Problem
 from generator.loader import Loaded, load_yaml
 from generator.loader.messages import display_path
 from generator.loader.text import read_text
+from generator.mandate import build_mandate
 from generator.model import Mandate
 from generator.workspace import Library, Workspace
 

@@ -137,9 +137,9 @@ def _register_originals(
     workspace: Workspace, report: BatchReport, register: Path | None, library: Library
 ) -> None:
     from generator import dates
-    from generator.clauses import build_mandate
     from generator.issuing import subject
     from generator.loader import Loaded
+    from generator.mandate import build_mandate
     from generator.register import Register, Request
     from generator.register_access import register_path
     from generator.render import Stamp, render_docx

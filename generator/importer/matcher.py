@@ -30,15 +30,15 @@ class Matcher:
     def __post_init__(self) -> None:
         # The merge's own resolution (nested references, one-text lists), so that "identical to
         # a clause" means identical to what rendering the clause gives.
-        from generator.clauses import _Merger
+        from generator.clauses import Merger
 
         loaded = Loaded(path=self.library.loaded.path, data={}, display="")
         for clause_id in self.library.clauses:
-            merger = _Merger(loaded, self.library, {})
+            merger = Merger(loaded, self.library, {})
             text = merger.text_clause(clause_id, {}, "klausul", [], ())
             if not merger.problems and text.strip():
                 self.inline_texts[clause_id] = text.strip()
-            merger = _Merger(loaded, self.library, {})
+            merger = Merger(loaded, self.library, {})
             items = merger.block({}, 0, {"klausul": clause_id}, [], ())
             if not merger.problems and items:
                 self.blocks[clause_id] = items

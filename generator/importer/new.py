@@ -14,8 +14,8 @@ from generator.exceptions import UsageError
 from generator.i18n import _
 from generator.importer.source import WIDTH, fold, wrap
 from generator.importer.yaml_writer import to_yaml
+from generator.loader.messages import field_name
 from generator.loader.positions import position
-from generator.schema import field_name
 from generator.workspace import Library
 
 #: Marks a value a secretary must fill in; ``uppdrag check`` lists what is left.

@@ -17,7 +17,7 @@ def check_round_trip(
     source: Source, data: dict[str, Any], library: Library, settings: Settings | None
 ) -> None:
     """Render the data's text and compare it with the document: an import never loses text."""
-    from generator.clauses import build_mandate
+    from generator.mandate import build_mandate
 
     stand_in = settings or Settings(
         organisation="",

@@ -20,7 +20,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from generator.clauses import build_mandate
 from generator.council_files import import_mandate
 from generator.dnr import DiaryNumber
 from generator.editing.new import council_id_problem
@@ -29,6 +28,7 @@ from generator.i18n import _
 from generator.importer import import_document, suggest_council_id
 from generator.loader import Loaded
 from generator.loader.messages import display_path
+from generator.mandate import build_mandate
 from generator.model import Mandate
 from generator.web.access import requires
 from generator.web.context import get_register, get_workspace, register_option, state_dir
