@@ -53,7 +53,7 @@ from generator import fastyaml, issuing, overview, reissue  # noqa: E402
 from generator.loader import load_yaml  # noqa: E402
 from generator.mandate import load_mandate  # noqa: E402
 from generator.register import Register, diarium_csv_rows  # noqa: E402
-from generator.web import create_app, jobs  # noqa: E402
+from generator.web import create_app, job_state, jobs  # noqa: E402
 from generator.web import diarium as diarium_views  # noqa: E402
 from generator.web.library import work as library_work  # noqa: E402
 from generator.workspace import Workspace  # noqa: E402
@@ -150,7 +150,7 @@ def pages(councils: int, requests: int) -> bool:
         assert mine is not None
         kind = mine.files[-1].kind
         state = root / ".uppdrag"
-        outcomes = jobs.load(state, run_job).result["outcomes"]  # type: ignore[union-attr]
+        outcomes = job_state.load(state, run_job).result["outcomes"]  # type: ignore[union-attr]
         review = next(i for i, o in enumerate(outcomes) if o["review"])
         text = workspace.load_library().clauses["syfte.samverka"]
         gets = [

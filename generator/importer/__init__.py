@@ -20,8 +20,9 @@ The work is split by concern:
   file with :mod:`.docx_styles` (its style and numbering tables), :mod:`.docx_walk` (its body and
   headers walked into paragraphs) and :mod:`.docx_xml` (the element names and the safe parser);
 - :mod:`.roles`: what each paragraph is (head block, body, signature, distribution list);
-- :mod:`.convert`: the council data, with clause recognition (:mod:`.matcher`) and the
-  round-trip check (:mod:`.roundtrip`);
+- :mod:`.convert`: the council data, with clause recognition (:mod:`.matcher`), the paragraphs
+  walked into blocks and sections (:mod:`.blocks`), the round-trip check (:mod:`.roundtrip`)
+  and what the import found (:mod:`.report`);
 - :mod:`.yaml_writer`: the council file in the style of the hand-written ones;
 - :mod:`.new`: a new council, and what is still left to fill in;
 - :mod:`.batch`: many documents at once, all or nothing (:func:`import_batch`), with

@@ -18,11 +18,12 @@ from typing import Any
 
 from generator.exceptions import DataError, Problem, UsageError
 from generator.i18n import _
-from generator.importer.convert import WORD_SUFFIXES, Report, read_source, to_council
+from generator.importer.convert import WORD_SUFFIXES, read_source, to_council
 from generator.importer.figures import Figures, measure
 from generator.importer.learn import Learned, learn, own_texts, split_interrupted
 from generator.importer.library_file import add_clauses
 from generator.importer.new import suggest_council_id
+from generator.importer.report import Report
 from generator.importer.source import Source, fold
 from generator.importer.variants import Variant, find_variants
 from generator.importer.yaml_writer import header_comment, to_yaml

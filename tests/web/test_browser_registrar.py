@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from generator.web import jobs
+from generator.web import job_progress, jobs
 from tests.docx_text import docx_lines
 from tests.web.conftest import axe_violations
 from tests.web.helpers import issue_all
@@ -81,7 +81,7 @@ def test_progress_page_follows_a_running_job(page, app: Flask) -> None:  # type:
     state = Path(app.config["WORKSPACE"]) / ".uppdrag"
     gate = threading.Event()
 
-    def work(progress: jobs.JobProgress) -> dict:
+    def work(progress: job_progress.JobProgress) -> dict:
         progress.start("Ger ut", 3)
         progress.advance("onkologi")
         gate.wait(10)

@@ -13,11 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from generator.exceptions import UsageError
-from generator.web import jobs
+from generator.web import job_lock, job_progress, job_state, jobs
 
 
 def _blocking_work(gate: threading.Event, total: int = 3):  # type: ignore[no-untyped-def]
-    def work(progress: jobs.JobProgress) -> dict:
+    def work(progress: job_progress.JobProgress) -> dict:
         progress.start("Räknar", total)
         progress.advance("a")
         gate.wait(10)
@@ -49,13 +49,13 @@ def test_a_job_keeps_its_progress_and_result_on_disk(tmp_path: Path) -> None:
     done = jobs.wait(tmp_path, job.id)
     assert done is not None and done.status == "done"
     assert done.result == {"counted": 3} and done.count == 3
-    assert jobs.current(tmp_path) is None  # the lock is given back
+    assert job_lock.current(tmp_path) is None  # the lock is given back
 
 
 def test_a_second_job_is_refused_with_who_runs_what(tmp_path: Path) -> None:
     gate = threading.Event()
     first = jobs.start(tmp_path, "count", "Ny utgivning", "anna", _blocking_work(gate))
-    with pytest.raises(jobs.JobBusy) as refused:
+    with pytest.raises(job_lock.JobBusy) as refused:
         jobs.start(tmp_path, "count", "Annat", "bertil", _blocking_work(gate))
     assert "anna" in str(refused.value) and "Ny utgivning" in str(refused.value)
     gate.set()
@@ -82,12 +82,12 @@ def test_the_lock_holds_across_processes(tmp_path: Path) -> None:
     )
     try:
         job_id = child.stdout.readline().strip()  # type: ignore[union-attr]
-        with pytest.raises(jobs.JobBusy, match="cecilia"):
+        with pytest.raises(job_lock.JobBusy, match="cecilia"):
             jobs.start(tmp_path, "k", "Här", "anna", lambda p: {})
     finally:
         child.kill()
         child.wait()
-    stale = jobs.load(tmp_path, job_id)
+    stale = job_state.load(tmp_path, job_id)
     assert stale is not None and stale.status == "failed"
     assert "Servern stannade" in stale.error[0] or "server stopped" in stale.error[0]
     mine = jobs.start(tmp_path, "k", "Här", "anna", lambda p: {"ok": True})
@@ -96,7 +96,7 @@ def test_the_lock_holds_across_processes(tmp_path: Path) -> None:
 
 
 def test_a_product_error_becomes_the_jobs_message(tmp_path: Path) -> None:
-    def work(progress: jobs.JobProgress) -> dict:
+    def work(progress: job_progress.JobProgress) -> dict:
         raise UsageError("--reason måste säga varför")
 
     job = jobs.wait(tmp_path, jobs.start(tmp_path, "k", "T", "u", work).id)
@@ -105,7 +105,7 @@ def test_a_product_error_becomes_the_jobs_message(tmp_path: Path) -> None:
 
 
 def test_an_internal_error_is_a_note_with_a_report(tmp_path: Path) -> None:
-    def work(progress: jobs.JobProgress) -> dict:
+    def work(progress: job_progress.JobProgress) -> dict:
         raise ZeroDivisionError
 
     job = jobs.wait(tmp_path, jobs.start(tmp_path, "k", "T", "u", work).id)
@@ -120,7 +120,7 @@ def test_progress_page_without_and_with_javascript(client: FlaskClient, app) -> 
     job = jobs.start(state, "count", "Räkna råden", "anna", _blocking_work(gate, total=4))
     try:
         for _ in range(200):
-            if jobs.load(state, job.id).count == 1:  # type: ignore[union-attr]
+            if job_state.load(state, job.id).count == 1:  # type: ignore[union-attr]
                 break
             threading.Event().wait(0.01)
         page = client.get(f"/jobb/{job.id}")
@@ -147,7 +147,7 @@ def test_progress_page_without_and_with_javascript(client: FlaskClient, app) -> 
 
 
 def test_the_estimate_follows_the_pace_so_far() -> None:
-    job = jobs.Job("a1", "k", "T", "u", "2026-01-01T00:00:00+00:00", count=10, total=40)
+    job = job_state.Job("a1", "k", "T", "u", "2026-01-01T00:00:00+00:00", count=10, total=40)
     job.step_started = 1000.0
     assert job.estimate(now=1005.0) == 15  # 10 in 5 s: 30 more in 15 s
     assert job.percent() == 25
@@ -163,4 +163,4 @@ def test_old_jobs_are_cleared_when_a_new_one_starts(tmp_path: Path) -> None:
     os.utime(path, (long_ago, long_ago))
     recent = jobs.wait(tmp_path, jobs.start(tmp_path, "k", "Nytt", "u", lambda p: {}).id)
     assert not path.exists()
-    assert recent is not None and jobs.load(tmp_path, recent.id) is not None
+    assert recent is not None and job_state.load(tmp_path, recent.id) is not None

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from generator import library_edit
 from generator.register import Register
-from generator.web import jobs
+from generator.web import job_progress, jobs
 from generator.workspace import Workspace
 from tests.docx_text import docx_lines
 from tests.web.conftest import csrf_token
@@ -221,7 +221,7 @@ def test_a_second_reissue_while_one_runs_is_refused(
     state = web_workspace / ".uppdrag"
     gate = threading.Event()
 
-    def slow(progress: jobs.JobProgress) -> dict:
+    def slow(progress: job_progress.JobProgress) -> dict:
         gate.wait(10)
         return {}
 

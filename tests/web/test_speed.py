@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from generator import overview
 from generator.register import Register
-from generator.web import jobs
+from generator.web import job_progress, job_state, jobs
 from tests.web.helpers import issue_all
 
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -114,7 +114,7 @@ def test_latest_for_many_answers_only_the_councils_asked_for(web_workspace: Path
 def test_waiting_for_a_job_ends_when_it_is_done(tmp_path: Path) -> None:
     gate = threading.Event()
 
-    def work(progress: jobs.JobProgress) -> dict:
+    def work(progress: job_progress.JobProgress) -> dict:
         gate.wait(10)
         return {"done": True}
 
@@ -125,8 +125,8 @@ def test_waiting_for_a_job_ends_when_it_is_done(tmp_path: Path) -> None:
     done = jobs.wait(tmp_path, job.id, timeout=10)
     assert done is not None and (done.status, done.result) == ("done", {"done": True})
     # A job this process did not start (another server) is read from its file, as before.
-    other = jobs.Job("0123abcd", "count", "Räkna", "bo", "2026-01-01T00:00:00", status="done")
-    jobs.save(tmp_path, other)
+    other = job_state.Job("0123abcd", "count", "Räkna", "bo", "2026-01-01T00:00:00", status="done")
+    job_state.save(tmp_path, other)
     found = jobs.wait(tmp_path, other.id, timeout=1)
     assert found is not None and found.user == "bo" and found.status == "done"
 

@@ -31,7 +31,7 @@ from generator.dnr import DiaryNumber
 from generator.exceptions import UppdragError
 from generator.i18n import _
 from generator.register import DIARIUM_COLUMNS, STATUSES, Issue
-from generator.web import jobs
+from generator.web import job_lock, job_progress, job_state, jobs
 from generator.web.access import current_user, requires
 from generator.web.context import get_register, get_workspace, register_option, state_dir
 
@@ -145,7 +145,9 @@ def void(dnr: str) -> BaseResponse | tuple[str, int] | str:
 @bp.get("/kontroll")
 @requires("registrator")
 def verify() -> str:
-    return render_template("diarium/verify.html", results=None, running=jobs.current(state_dir()))
+    return render_template(
+        "diarium/verify.html", results=None, running=job_lock.current(state_dir())
+    )
 
 
 @bp.post("/kontroll")
@@ -154,7 +156,7 @@ def verify_start() -> BaseResponse:
     """Verify as a background job: hashing thousands of files takes longer than a page may."""
     workspace, register = get_workspace(), _register_arg()
 
-    def verify_work(progress: jobs.JobProgress) -> dict[str, Any]:
+    def verify_work(progress: job_progress.JobProgress) -> dict[str, Any]:
         results = diarium.verify(workspace, register, progress)
         return {"results": [{"dnr": d, "path": p, "state": s} for d, p, s in results]}
 
@@ -180,7 +182,7 @@ def verify_start() -> BaseResponse:
 @requires("registrator")
 def verify_result(job_id: str) -> BaseResponse | str:
     try:
-        job = jobs.load(state_dir(), job_id)
+        job = job_state.load(state_dir(), job_id)
     except FileNotFoundError:
         job = None
     if job is None or job.kind != "verify":

@@ -127,13 +127,13 @@ def _version_page(kind: str, name: str, number: int) -> str:
 
 
 def _restore(kind: str, name: str, number: int) -> Response:
-    from generator.web import jobs
+    from generator.web import job_lock
     from generator.web.context import state_dir
 
     path = _path(kind, name)
-    running = jobs.current(state_dir())
+    running = job_lock.current(state_dir())
     if running is not None:  # a re-issue reads the data files: not under its feet
-        raise jobs.JobBusy(
+        raise job_lock.JobBusy(
             _("{user} is running “{title}” (since {started}); wait until it is done.").format(
                 user=running.user, title=running.title, started=running.started
             )

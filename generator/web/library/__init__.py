@@ -29,7 +29,7 @@ from generator import dates, library_edit
 from generator.diarium import guess_mime
 from generator.exceptions import DataError, EditConflict, UppdragError
 from generator.i18n import _
-from generator.web import jobs
+from generator.web import job_lock, job_state, jobs
 from generator.web.access import current_user, requires
 from generator.web.context import get_workspace, register_option, state_dir
 from generator.web.errors import status_of
@@ -61,8 +61,8 @@ def index() -> str:
     return render_template("library/index.html", clauses=clauses, running=_running())
 
 
-def _running() -> jobs.Job | None:
-    return jobs.current(state_dir())
+def _running() -> job_state.Job | None:
+    return job_lock.current(state_dir())
 
 
 def _clause_or_404(clause_id: str) -> library_edit.ClauseInfo:
@@ -120,7 +120,7 @@ def save(clause_id: str) -> Response | tuple[str, int]:
     running = _running()
     try:
         if running is not None:
-            raise jobs.JobBusy(
+            raise job_lock.JobBusy(
                 _("{user} is running “{title}” (since {started}); wait until it is done.").format(
                     user=running.user, title=running.title, started=running.started
                 )
@@ -242,9 +242,9 @@ def reissue_run_start() -> Response | tuple[str, int]:
     return _start("reissue", _("Re-issue of the mandates"), make, "library.summary")
 
 
-def _finished(job_id: str, kind: str) -> jobs.Job:
+def _finished(job_id: str, kind: str) -> job_state.Job:
     try:
-        job = jobs.load(state_dir(), job_id)
+        job = job_state.load(state_dir(), job_id)
     except FileNotFoundError:
         job = None
     if job is None or job.kind != kind:

@@ -1,6 +1,6 @@
 """The re-issue's dry run and run as background work, and their results as plain data.
 
-A job's result is kept as JSON (:mod:`generator.web.jobs`), so the plans and outcomes of
+A job's result is kept as JSON (:mod:`generator.web.job_state`), so the plans and outcomes of
 :mod:`generator.reissue` are turned into dictionaries here: what the pages show, nothing more.
 """
 
@@ -12,7 +12,8 @@ from typing import Any
 
 from generator import reissue
 from generator.diff.paragraphs import Comparison
-from generator.web.jobs import JobProgress, Work
+from generator.web.job_progress import JobProgress
+from generator.web.jobs import Work
 from generator.workspace import Workspace
 
 

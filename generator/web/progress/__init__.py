@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
-from generator.web import jobs
+from generator.web import job_state
 from generator.web.access import requires
 from generator.web.context import state_dir
 
@@ -19,9 +19,9 @@ bp = Blueprint("progress", __name__, template_folder="templates", url_prefix="/j
 REFRESH_SECONDS = 2
 
 
-def _job_or_404(job_id: str) -> jobs.Job:
+def _job_or_404(job_id: str) -> job_state.Job:
     try:
-        job = jobs.load(state_dir(), job_id)
+        job = job_state.load(state_dir(), job_id)
     except FileNotFoundError:
         job = None
     if job is None:

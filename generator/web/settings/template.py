@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from generator import history, template_edit
 from generator.exceptions import DataError, TemplateChanged, UppdragError, UsageError
 from generator.i18n import _
-from generator.web import jobs
+from generator.web import job_lock, jobs
 from generator.web.access import requires
 from generator.web.context import get_workspace, state_dir
 from generator.web.errors import status_of
@@ -124,7 +124,7 @@ def template_upload() -> Response | tuple[str, int]:
             )
     except DataError as err:
         return _template_page(_errors(err, "template")), 422
-    except (jobs.JobBusy, TemplateChanged) as err:
+    except (job_lock.JobBusy, TemplateChanged) as err:
         return _template_page(_errors(err, "template")), status_of(err)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

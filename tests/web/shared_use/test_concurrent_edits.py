@@ -194,13 +194,13 @@ def test_a_reissue_started_by_one_blocks_another_who_is_told_who(
 ) -> None:
     import threading
 
-    from generator.web import jobs
+    from generator.web import job_progress, jobs
 
     with open_db(people, actor="admin") as db:
         add_user(db, "Greta", "förvaltare", PASSWORD)
     gate = threading.Event()
 
-    def slow(progress: jobs.JobProgress) -> dict:
+    def slow(progress: job_progress.JobProgress) -> dict:
         gate.wait(10)
         return {}
 
