@@ -86,6 +86,7 @@ def live_server(app: Flask) -> Iterator[str]:
     server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="uppdrag-test")
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+
     def stop() -> None:
         # In the server's own thread (through its trigger): closing its sockets from this
         # thread while it waits on them races with that wait (an EBADF in the server thread).
