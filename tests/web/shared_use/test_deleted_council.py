@@ -11,6 +11,7 @@ from flask import Flask
 
 from generator import history
 from generator.accounts import open_db
+from generator.dates import local_time
 from generator.workspace import Workspace
 from tests.web.conftest import axe_violations, csrf_token
 from tests.web.shared_use.test_history_pages import browser_log_in, logged_in, three_saves
@@ -36,7 +37,8 @@ def test_a_deleted_council_shows_as_deleted_and_is_restored(
     path.unlink()
     lars = logged_in(app, "Lars")
     index = lars.get("/historik").get_data(as_text=True)
-    [(name, when, noticed_by)] = _deletions(people)
+    [(name, stored, noticed_by)] = _deletions(people)
+    when = local_time(stored)  # shown as a Swedish clock, not the stored UTC
     assert (name, noticed_by) == ("data/councils/onkologi.yaml", "Lars")  # who looked
     row = re.search(r"data/councils/onkologi\.yaml</a></th>(.*?)</tr>", index, re.S)
     assert row is not None and f"raderad {when}" in row.group(1) and "okänd" in row.group(1)

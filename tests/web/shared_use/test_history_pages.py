@@ -246,3 +246,22 @@ def test_no_restore_while_a_reissue_runs(app: Flask, web_workspace: Path, people
     finally:
         gate.set()
     jobs.wait(state, running.id)
+
+
+def test_history_shows_times_as_a_swedish_clock_not_the_stored_utc(
+    app: Flask, web_workspace: Path, people: Path
+) -> None:
+    from generator.dates import local_time
+
+    three_saves(web_workspace, people)
+    ws = Workspace(web_workspace)
+    with open_db(people) as db:
+        found = history.versions(db, ws, ws.councils_dir / "onkologi.yaml")
+    stored = found[-1].timestamp
+    shown = local_time(stored)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", shown) and shown != stored
+    client = logged_in(app, "Lars")
+    for url in ("/historik/rad/onkologi", "/historik", "/historik/rad/onkologi/version/4"):
+        html = client.get(url).get_data(as_text=True)
+        assert shown in html, url
+        assert stored not in html, url
